@@ -1,0 +1,97 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { ApiConfig } from '@cruciate/config';
+import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { AuthGuard } from './auth/auth.guard.js';
+import { PrincipalService } from './auth/principal.service.js';
+import type { Logger } from './common/logger.js';
+import { API_CONFIG } from './config.token.js';
+import { Db } from './database/db.js';
+import { createFormatError } from './graphql/format-error.js';
+import type { GraphQLRequestContext } from './graphql/graphql-context.js';
+import { complexityPlugin, depthLimitRule } from './graphql/limits.js';
+import { Loaders } from './graphql/loaders.js';
+import { AuditRepository } from './modules/audit/audit.repository.js';
+import { AuditResolver } from './modules/audit/audit.resolver.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { HealthController } from './modules/health/health.controller.js';
+import { HospitalRepository } from './modules/hospital/hospital.repository.js';
+import { HospitalResolver } from './modules/hospital/hospital.resolver.js';
+import { HospitalService } from './modules/hospital/hospital.service.js';
+import { ServiceAccountRepository } from './modules/service-account/service-account.repository.js';
+import { ServiceAccountResolver } from './modules/service-account/service-account.resolver.js';
+import { ServiceAccountService } from './modules/service-account/service-account.service.js';
+import { HospitalUserResolver, MeResolver } from './modules/user/user.resolver.js';
+import { UserRepository } from './modules/user/user.repository.js';
+import { UserService } from './modules/user/user.service.js';
+import { LOGGER, OidcProviderService } from './oidc/oidc-provider.service.js';
+
+@Module({})
+export class AppModule {
+  /** The whole API, given its validated config, a logger and an initialised DataSource of the app role. */
+  static create(config: ApiConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+    const db = new Db(dataSource);
+    let schema: GraphQLSchema | null = null;
+    return {
+      module: AppModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          graphiql: false,
+          introspection: config.NODE_ENV !== 'production',
+          includeStacktraceInErrorResponses: false,
+          fieldResolverEnhancers: ['guards'],
+          buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
+          context: ({ req }: { req: GraphQLRequestContext['req'] }): GraphQLRequestContext => ({ req, loaders: new Loaders(db, new HospitalRepository(db)) }),
+          validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
+          plugins: [
+            {
+              serverWillStart(service) {
+                schema = service.schema;
+                return Promise.resolve();
+              },
+            },
+            complexityPlugin(() => {
+              if (!schema) throw new Error('schema not ready');
+              return schema;
+            }, config.GRAPHQL_MAX_COMPLEXITY),
+          ],
+          formatError: createFormatError(logger),
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: Db, useValue: db },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }),
+        },
+        PrincipalService,
+        OidcProviderService,
+        AuditRepository,
+        AuditService,
+        AuditResolver,
+        HospitalRepository,
+        HospitalService,
+        HospitalResolver,
+        UserRepository,
+        UserService,
+        MeResolver,
+        HospitalUserResolver,
+        ServiceAccountRepository,
+        ServiceAccountService,
+        ServiceAccountResolver,
+      ],
+      exports: [OidcProviderService, Db],
+    };
+  }
+}

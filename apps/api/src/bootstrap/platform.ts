@@ -1,0 +1,167 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { type ApiConfig, loadApiConfig } from '@cruciate/config';
+import { checkAppRole, type EmbeddedDatabase, migrate, startEmbeddedPostgres } from '@cruciate/db';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../app.module.js';
+import { jsonBodyErrorHandler, requestContextMiddleware, webAppMiddleware } from '../common/http-middleware.js';
+import { createLogger, type Logger } from '../common/logger.js';
+import { NestPinoLogger } from '../common/nest-logger.js';
+import { Db } from '../database/db.js';
+import { ENTITIES } from '../database/entities.js';
+import { OidcProviderService } from '../oidc/oidc-provider.service.js';
+import { seedDemoData } from './seed.js';
+
+export interface PlatformOptions {
+  /** Environment to read config from (default: process.env). */
+  readonly env?: Record<string, string | undefined>;
+  readonly logger?: Logger;
+}
+
+export interface Platform {
+  readonly config: ApiConfig;
+  readonly url: string;
+  readonly app: INestApplication;
+  readonly logger: Logger;
+  /** Connection string of the application role (for the worker). */
+  readonly appDatabaseUrl: string;
+  readonly embedded: EmbeddedDatabase | null;
+  readonly seeded: boolean;
+  /** Milliseconds spent in each start-up step. */
+  readonly timings: Record<string, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the API the same way in production, `npm start` and tests: config, database (embedded when
+ * DATABASE_URL is unset), migrations as the owner role, a safety check of the app role, demo seed
+ * (embedded only), then Nest + GraphQL + the built-in OpenID provider, listening on HOST:PORT.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const config = loadApiConfig(options.env ?? process.env);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const timings: Record<string, number> = {};
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = Math.round(performance.now() - t0);
+    }
+  };
+
+  let embedded: EmbeddedDatabase | null = null;
+  let appUrl = config.DATABASE_URL;
+  let ownerUrl = config.DATABASE_MIGRATION_URL;
+  if (config.isEmbeddedDatabase) {
+    embedded = await step('embeddedPostgres', () =>
+      startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT, appRole: config.DATABASE_APP_ROLE, log: (m) => logger.info(m) }),
+    );
+    appUrl = embedded.appUrl;
+    ownerUrl = embedded.ownerUrl;
+  }
+  if (!appUrl) throw new Error('no database URL');
+
+  let dataSource: DataSource | null = null;
+  let app: NestExpressApplication | null = null;
+  try {
+    if (config.MIGRATE_ON_START) {
+      if (!ownerUrl) throw new Error('DATABASE_MIGRATION_URL is required to migrate');
+      const result = await step('migrate', () => migrate({ ownerUrl: ownerUrl, appRole: config.DATABASE_APP_ROLE, log: (m) => logger.info(m) }));
+      logger.info({ applied: result.applied.length, alreadyApplied: result.alreadyApplied }, 'database schema up to date');
+    }
+    const roleCheck = await step('checkAppRole', () => checkAppRole(appUrl));
+    if (roleCheck.problems.length > 0) {
+      throw new Error(`DATABASE_URL must connect as the application role, which RLS must bind: ${roleCheck.problems.join('; ')}`);
+    }
+
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: appUrl,
+      entities: ENTITIES,
+      synchronize: false,
+      migrationsRun: false,
+      logging: false,
+      applicationName: 'cruciate-api',
+      extra: { max: config.DB_POOL_SIZE },
+    });
+    await step('connect', () => dataSource!.initialize());
+
+    let seeded = false;
+    if (embedded && config.SEED_DEMO) {
+      seeded = (await step('seed', () => seedDemoData(new Db(dataSource!)))).created;
+    }
+
+    app = await step('nest', () =>
+      NestFactory.create<NestExpressApplication>(AppModule.create(config, logger, dataSource!), { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false }),
+    );
+    const http = app.getHttpAdapter().getInstance() as Express;
+    http.disable('x-powered-by');
+    app.use(requestContextMiddleware);
+    app.use(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: true,
+          directives: {
+            'default-src': ["'self'"],
+            'script-src': ["'self'"],
+            'style-src': ["'self'", "'unsafe-inline'"],
+            'img-src': ["'self'", 'data:', 'blob:'],
+            'connect-src': ["'self'", ...(config.isBuiltInIssuer ? [] : [new URL(config.issuerUrl).origin])],
+            'form-action': ["'self'", ...(config.isBuiltInIssuer ? [] : [new URL(config.issuerUrl).origin])],
+            'frame-ancestors': ["'none'"],
+            'upgrade-insecure-requests': null,
+          },
+        },
+        crossOriginEmbedderPolicy: false,
+      }),
+    );
+    if (config.isBuiltInIssuer) await step('oidc', () => app!.get(OidcProviderService).mount(http));
+    app.use('/graphql', express.json({ limit: config.BODY_LIMIT }), jsonBodyErrorHandler(logger));
+    for (const mw of webAppMiddleware(path.resolve(config.WEB_DIST_DIR))) app.use(mw);
+    await step('listen', () => app!.listen(config.PORT, config.HOST));
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
+
+  const server = app.getHttpServer() as Server;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  const nest = app;
+  const ds = dataSource;
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    url,
+    app: nest,
+    logger,
+    appDatabaseUrl: appUrl,
+    embedded,
+    seeded: timings['seed'] !== undefined && embedded !== null,
+    timings,
+    close() {
+      closing ??= (async () => {
+        // Stop accepting connections; give requests in flight SHUTDOWN_GRACE_MS to finish.
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+        await drained;
+        clearTimeout(timer);
+        await nest.close();
+        if (ds.isInitialized) await ds.destroy();
+        await embedded?.stop();
+      })();
+      return closing;
+    },
+  };
+}

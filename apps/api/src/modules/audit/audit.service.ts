@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal, TenantPrincipal } from '../../auth/principal.js';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../common/connection.js';
+import { InputError } from '../../common/errors.js';
+import { Db } from '../../database/db.js';
+import { type AuditEvent, toAuditEventModel } from './audit-event.model.js';
+import type { AuditEventsArgs } from './dto/audit-events.args.js';
+import { currentRequestContext } from '../../common/request-context.js';
+import { AuditRepository } from './audit.repository.js';
+
+export interface AuditInput {
+  readonly tenantId: string;
+  readonly action: string;
+  readonly targetType: string;
+  readonly targetId: string;
+  readonly detail?: Record<string, unknown>;
+}
+
+/**
+ * Appends audit events inside the caller's transaction, so an event exists exactly when the change
+ * it describes was committed.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: AuditRepository,
+  ) {}
+
+  list(p: TenantPrincipal, args: AuditEventsArgs): Promise<Connection<AuditEvent>> {
+    const limit = pageSize(args);
+    const before = decodeCursor(args.after);
+    if (before !== undefined && !/^\d+$/.test(before)) throw new InputError('INVALID_INPUT', 'after is not a cursor of this list', 'after');
+    return this.db.withTenant(p.tenantId, async () => {
+      const rows = await this.repo.list(p.tenantId, limit + 1, before, args.action);
+      return toConnection(rows, limit, (r) => r.id, toAuditEventModel);
+    });
+  }
+
+  async record(actor: Principal | null, input: AuditInput): Promise<void> {
+    const ctx = currentRequestContext();
+    await this.repo.insert({
+      tenantId: input.tenantId,
+      ...actorFields(actor),
+      action: input.action,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      ip: ctx?.ip ?? null,
+      requestId: ctx?.requestId ?? null,
+      detail: input.detail ?? {},
+    });
+  }
+
+  /** For cross-tenant (SystemContext) reads by platform admins. */
+  async recordPlatform(actor: Principal, input: Omit<AuditInput, 'tenantId'>): Promise<void> {
+    const ctx = currentRequestContext();
+    await this.repo.insertPlatform({
+      ...actorFields(actor),
+      action: input.action,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      ip: ctx?.ip ?? null,
+      requestId: ctx?.requestId ?? null,
+      detail: input.detail ?? {},
+    });
+  }
+}
+
+function actorFields(actor: Principal | null): { actorType: 'USER' | 'SERVICE_ACCOUNT' | 'SYSTEM'; actorId: string; actorLabel: string } {
+  if (!actor) return { actorType: 'SYSTEM', actorId: 'system', actorLabel: 'system' };
+  return { actorType: actor.kind, actorId: actor.id, actorLabel: actor.email ?? actor.displayName };
+}

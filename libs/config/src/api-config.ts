@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { parseEnv, type EnvDoc } from './parse-env.js';
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const port = z.coerce.number().int().min(0).max(65535);
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+
+export const API_ENV_DOCS: readonly EnvDoc[] = [
+  { name: 'NODE_ENV', description: '`development`, `test` or `production` (production turns GraphQL introspection off)', default: 'development', secret: false },
+  { name: 'HOST', description: 'Address the HTTP server binds to', default: '127.0.0.1', secret: false },
+  { name: 'PORT', description: 'HTTP port of API, built-in OpenID provider and web app', default: '3000', secret: false },
+  { name: 'PUBLIC_URL', description: 'External base URL (issuer and redirect URIs of the built-in provider)', default: 'http://127.0.0.1:$PORT', secret: false },
+  { name: 'DATA_DIR', description: 'Folder for the embedded database, signing keys and blobs', default: './data', secret: false },
+  { name: 'DATABASE_URL', description: 'PostgreSQL URL of the application role (NOSUPERUSER, NOBYPASSRLS, owns nothing). Unset: embedded PostgreSQL under DATA_DIR with demo data', default: '(embedded)', secret: true },
+  { name: 'DATABASE_MIGRATION_URL', description: 'PostgreSQL URL of the owner role that owns the tables and runs migrations; required with DATABASE_URL when MIGRATE_ON_START is true', default: '(embedded)', secret: true },
+  { name: 'EMBEDDED_PG_PORT', description: 'Port of the embedded PostgreSQL (127.0.0.1 only) when DATABASE_URL is unset', default: '54329', secret: false },
+  { name: 'DATABASE_APP_ROLE', description: 'Name of the application role that migrations grant privileges to', default: 'cruciate_app', secret: false },
+  { name: 'DB_POOL_SIZE', description: 'Connections in the application pool', default: '10', secret: false },
+  { name: 'MIGRATE_ON_START', description: 'Apply pending migrations when the API starts', default: 'true', secret: false },
+  { name: 'SEED_DEMO', description: 'Seed the demo hospitals and users (only ever on the embedded database)', default: 'true', secret: false },
+  { name: 'OIDC_ISSUER_URL', description: 'Issuer of access tokens (e.g. a Keycloak realm URL). Unset: the built-in OpenID provider at $PUBLIC_URL/oidc', default: '(built-in)', secret: false },
+  { name: 'OIDC_AUDIENCE', description: 'Required `aud` of access tokens', default: 'cruciate-api', secret: false },
+  { name: 'OIDC_ALGORITHMS', description: 'Comma-separated JWS algorithms accepted', default: 'RS256', secret: false },
+  { name: 'OIDC_TENANT_CLAIM', description: 'Claim holding the hospital slug (dotted path allowed)', default: 'hospital', secret: false },
+  { name: 'OIDC_ROLES_CLAIM', description: 'Claim holding the roles (dotted path allowed, e.g. `realm_access.roles`)', default: 'roles', secret: false },
+  { name: 'OIDC_WEB_CLIENT_ID', description: 'Public (PKCE) client id the web app signs in with', default: 'cruciate-web', secret: false },
+  { name: 'OIDC_CLOCK_TOLERANCE_S', description: 'Allowed clock skew when checking exp / nbf, seconds', default: '5', secret: false },
+  { name: 'LOG_LEVEL', description: 'pino level: fatal, error, warn, info, debug, trace, silent', default: 'info', secret: false },
+  { name: 'BODY_LIMIT', description: 'Largest JSON request body (GraphQL)', default: '1mb', secret: false },
+  { name: 'GRAPHQL_MAX_DEPTH', description: 'Deepest GraphQL selection accepted', default: '10', secret: false },
+  { name: 'GRAPHQL_MAX_COMPLEXITY', description: 'Largest GraphQL query complexity accepted', default: '1000', secret: false },
+  { name: 'SHUTDOWN_GRACE_MS', description: 'How long shutdown waits for requests in flight', default: '10000', secret: false },
+  { name: 'WEB_DIST_DIR', description: 'Built web app served at /', default: 'apps/web/dist', secret: false },
+  { name: 'START_WORKER', description: '`npm start` also runs an inference worker process', default: 'true', secret: false },
+];
+
+export const apiEnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: port.default(3000),
+    PUBLIC_URL: z.url().optional(),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: postgresUrl.optional(),
+    DATABASE_MIGRATION_URL: postgresUrl.optional(),
+    EMBEDDED_PG_PORT: port.default(54329),
+    DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('cruciate_app'),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    MIGRATE_ON_START: bool.default(true),
+    SEED_DEMO: bool.default(true),
+    OIDC_ISSUER_URL: z.url().optional(),
+    OIDC_AUDIENCE: z.string().min(1).default('cruciate-api'),
+    OIDC_ALGORITHMS: z
+      .string()
+      .default('RS256')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((algs) => algs.length > 0 && algs.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(a)), 'only asymmetric algorithms (RS*, PS*, ES*, EdDSA) are allowed'),
+    OIDC_TENANT_CLAIM: z.string().min(1).default('hospital'),
+    OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+    OIDC_WEB_CLIENT_ID: z.string().min(1).default('cruciate-web'),
+    OIDC_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 1mb').default('1mb'),
+    GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+    GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(1000),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+    WEB_DIST_DIR: z.string().default('apps/web/dist'),
+    START_WORKER: bool.default(true),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && env.MIGRATE_ON_START && !env.DATABASE_MIGRATION_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_MIGRATION_URL'], message: 'is required when DATABASE_URL is set and MIGRATE_ON_START is true (migrations run as the owner role)' });
+    }
+    if (env.NODE_ENV === 'production' && !env.OIDC_ISSUER_URL) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'is required in production (the built-in provider is for embedded/dev/test use)' });
+    }
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production (the embedded database is for local use)' });
+    }
+  });
+
+type ApiEnv = z.output<typeof apiEnvSchema>;
+
+export interface ApiConfig extends Omit<ApiEnv, 'PUBLIC_URL' | 'DATA_DIR'> {
+  readonly PUBLIC_URL: string;
+  readonly DATA_DIR: string;
+  /** True when DATABASE_URL is unset and the platform runs its own PostgreSQL. */
+  readonly isEmbeddedDatabase: boolean;
+  /** True when OIDC_ISSUER_URL is unset and the in-process OpenID provider issues tokens. */
+  readonly isBuiltInIssuer: boolean;
+  /** Issuer URL in force (configured, or the built-in provider's). */
+  readonly issuerUrl: string;
+}
+
+/** Reads and validates the API's environment; throws ConfigError listing every problem. */
+export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  const parsed = parseEnv(apiEnvSchema, env);
+  const publicUrl = (parsed.PUBLIC_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/+$/, '');
+  return {
+    ...parsed,
+    PUBLIC_URL: publicUrl,
+    DATA_DIR: path.resolve(parsed.DATA_DIR),
+    isEmbeddedDatabase: !parsed.DATABASE_URL,
+    isBuiltInIssuer: !parsed.OIDC_ISSUER_URL,
+    issuerUrl: parsed.OIDC_ISSUER_URL ?? `${publicUrl}/oidc`,
+  };
+}

@@ -1,0 +1,4 @@
+export enum HospitalStatus {
+  ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
+}

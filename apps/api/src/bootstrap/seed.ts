@@ -1,6 +1,6 @@
 import { Role } from '@cruciate/contracts';
 import type { Db } from '../database/db.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword } from '@cruciate/db';
 import { HospitalRepository } from '../modules/hospital/hospital.repository.js';
 import { hashClientSecret } from '../modules/service-account/client-secret.js';
 import { ServiceAccountRepository } from '../modules/service-account/service-account.repository.js';

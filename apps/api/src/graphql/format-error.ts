@@ -1,6 +1,4 @@
-import { HttpException } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isDomainError, publicCodeOf } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { currentRequestContext } from '../common/request-context.js';
 
@@ -15,29 +13,21 @@ const PASS_THROUGH = new Set([
   'BAD_REQUEST',
   'QUERY_TOO_DEEP',
   'QUERY_TOO_COMPLEX',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
 ]);
 
 /**
- * Maps every error to a specific `extensions.code`. Domain errors map through the exhaustive switch;
- * validation failures become BAD_USER_INPUT with the field; anything else is INTERNAL_SERVER_ERROR with a
+ * Last stop of every GraphQL error. Errors that already carry a known `extensions.code` (GraphQL's own,
+ * and domain errors mapped by DomainErrorFilter) pass; anything else is INTERNAL_SERVER_ERROR with a
  * generic message, logged once with the request id.
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-    if (isDomainError(original)) {
-      return {
-        ...base,
-        message: original.message,
-        extensions: { code: publicCodeOf(original.code), reason: original.code, ...(original.field ? { field: original.field } : {}) },
-      };
-    }
-    if (original instanceof HttpException && original.getStatus() === 400) {
-      const response = original.getResponse() as { message?: unknown };
-      const messages = Array.isArray(response.message) ? response.message.map(String) : [String(response.message ?? original.message)];
-      return { ...base, message: messages.join('; '), extensions: { code: 'BAD_USER_INPUT', field: fieldOf(messages[0] ?? ''), details: messages } };
-    }
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && PASS_THROUGH.has(code)) {
       return { ...base, extensions: { ...formatted.extensions, stacktrace: undefined } };
@@ -45,10 +35,4 @@ export function createFormatError(logger: Logger) {
     logger.error({ err: original, requestId: currentRequestContext()?.requestId }, 'unhandled error in GraphQL operation');
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestContext()?.requestId } };
   };
-}
-
-/** class-validator messages start with the property name. */
-function fieldOf(message: string): string | undefined {
-  const m = /^([A-Za-z0-9_.]+)/.exec(message);
-  return m?.[1];
 }

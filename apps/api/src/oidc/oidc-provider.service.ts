@@ -4,7 +4,7 @@ import type { ApiConfig } from '@cruciate/config';
 import { HospitalStatus, isRole, Role } from '@cruciate/contracts';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Provider, errors as oidcErrors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { verifyPassword } from '../auth/password.js';
+import { verifyPassword } from '@cruciate/db';
 import type { Logger } from '../common/logger.js';
 import { API_CONFIG } from '../config.token.js';
 import { Db } from '../database/db.js';
@@ -188,7 +188,7 @@ export class OidcProviderService {
           if (existing) return existing;
         }
         const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-        grant.addOIDCScope('openid email profile offline_access');
+        grant.addOIDCScope(`openid email profile offline_access ${API_SCOPE}`);
         grant.addResourceScope(API_RESOURCE, API_SCOPE);
         await grant.save();
         return grant;

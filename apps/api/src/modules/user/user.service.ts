@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApiConfig } from '@cruciate/config';
 import { HOSPITAL_ROLES, Role } from '@cruciate/contracts';
-import { hashPassword, randomSecret } from '../../auth/password.js';
+import { hashPassword, randomSecret } from '@cruciate/db';
 import type { Principal, TenantPrincipal } from '../../auth/principal.js';
 import { type Connection, decodeCursor, type PageArgs, pageSize, toConnection } from '../../common/connection.js';
 import { API_CONFIG } from '../../config.token.js';

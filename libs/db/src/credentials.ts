@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -21,4 +21,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A random secret for people to type once (initial passwords) or machines to keep (client secrets). */
 export function randomSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
+}
+
+/** Client secrets are high-entropy random strings; only their SHA-256 is stored. */
+export function hashClientSecret(secret: string): string {
+  return `sha256:${createHash('sha256').update(secret, 'utf8').digest('hex')}`;
 }

@@ -1,0 +1,47 @@
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { bootstrapDatabase, type EmbeddedDatabase, migrate, startEmbeddedPostgres, withClient } from '@cruciate/db';
+import { freePort } from './free-port.js';
+
+/**
+ * One real PostgreSQL per test run: the server at TEST_DATABASE_ADMIN_URL (a superuser URL, as CI
+ * uses) or, when unset, an embedded PostgreSQL in a temporary folder. A fresh database is created
+ * with an owner role and an RLS-bound app role, and migrated. Tests make their own tenants
+ * (factories), so files run in parallel without truncating anything.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let embedded: EmbeddedDatabase | null = null;
+  let adminUrl = process.env['TEST_DATABASE_ADMIN_URL'];
+  if (!adminUrl) {
+    const dir = path.join(os.tmpdir(), 'cruciate-test-postgres');
+    await mkdir(dir, { recursive: true });
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    adminUrl = embedded.adminUrl;
+  }
+  const database = `cruciate_test_${Date.now()}_${process.pid}`;
+  const appRole = 'cruciate_test_app';
+  const ownerRole = 'cruciate_test_owner';
+  const password = 'cruciate-test';
+  await bootstrapDatabase({ adminUrl, database, ownerRole, ownerPassword: password, appRole, appPassword: password });
+  const url = new URL(adminUrl);
+  const at = (user: string): string => {
+    const u = new URL(url.toString());
+    u.username = user;
+    u.password = password;
+    u.pathname = `/${database}`;
+    return u.toString();
+  };
+  const ownerUrl = at(ownerRole);
+  await migrate({ ownerUrl, appRole });
+  project.provide('testDatabase', { appUrl: at(appRole), ownerUrl, appRole });
+
+  return async () => {
+    await withClient(adminUrl, async (c) => {
+      await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+      await c.query(`DROP DATABASE IF EXISTS "${database}"`);
+    });
+    await embedded?.stop();
+  };
+}

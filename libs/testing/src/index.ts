@@ -1,0 +1,5 @@
+export { freePort } from './free-port.js';
+export { signInWithPkce, clientCredentialsToken, type PkceSignIn } from './oidc-client.js';
+export { createTestHospital, createTestPlatformAdmin, type TestHospital, type TestUser, type TestServiceAccount, systemQuery } from './factories.js';
+export { testDatabase, type TestDatabase } from './test-database.js';
+export { gql, type GqlResponse } from './graphql-client.js';

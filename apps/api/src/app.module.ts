@@ -30,6 +30,9 @@ import { UserRepository } from './modules/user/user.repository.js';
 import { UserService } from './modules/user/user.service.js';
 import { LOGGER, OidcProviderService } from './oidc/oidc-provider.service.js';
 
+/** Every GraphQL resolver: the code-first schema is built from these. */
+export const RESOLVERS = [AuditResolver, HospitalResolver, MeResolver, HospitalUserResolver, ServiceAccountResolver] as const;
+
 @Module({})
 export class AppModule {
   /** The whole API, given its validated config, a logger and an initialised DataSource of the app role. */
@@ -77,21 +80,17 @@ export class AppModule {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }),
         },
+        ...RESOLVERS,
         PrincipalService,
         OidcProviderService,
         AuditRepository,
         AuditService,
-        AuditResolver,
         HospitalRepository,
         HospitalService,
-        HospitalResolver,
         UserRepository,
         UserService,
-        MeResolver,
-        HospitalUserResolver,
         ServiceAccountRepository,
         ServiceAccountService,
-        ServiceAccountResolver,
       ],
       exports: [OidcProviderService, Db],
     };

@@ -19,7 +19,7 @@ export class PageArgs {
   @IsOptional()
   @IsString()
   @MaxLength(500)
-  after?: string;
+  after?: string | null;
 }
 
 @ObjectType()
@@ -67,8 +67,8 @@ export function encodeCursor(value: string | number): string {
   return Buffer.from(String(value), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
+export function decodeCursor(cursor: string | null | undefined): string | undefined {
+  if (cursor === undefined || cursor === null) return undefined;
   return Buffer.from(cursor, 'base64url').toString('utf8');
 }
 

@@ -79,7 +79,7 @@ describe('GraphQL API', () => {
         for (const name of Object.getOwnPropertyNames(resolver.prototype)) {
           const method = (resolver.prototype as Record<string, unknown>)[name];
           if (typeof method !== 'function' || name === 'constructor') continue;
-          const isResolver = Reflect.getMetadata('graphql:resolver_type', method) !== undefined;
+          const isResolver = Reflect.hasOwnMetadata('graphql:resolver_name', method);
           if (isResolver) seen.push(`${resolver.name}.${name}`);
           if (isResolver && !Reflect.getMetadata(ROLES_KEY, method)) undeclared.push(`${resolver.name}.${name}`);
         }

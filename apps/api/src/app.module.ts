@@ -13,7 +13,7 @@ import { Db } from './database/db.js';
 import { DomainErrorFilter } from './graphql/domain-error.filter.js';
 import { createFormatError } from './graphql/format-error.js';
 import type { GraphQLRequestContext } from './graphql/graphql-context.js';
-import { complexityPlugin, depthLimitRule } from './graphql/limits.js';
+import { operationLimitsPlugin } from './graphql/limits.js';
 import { Loaders } from './graphql/loaders.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { AuditResolver } from './modules/audit/audit.resolver.js';
@@ -53,7 +53,6 @@ export class AppModule {
           fieldResolverEnhancers: ['guards'],
           buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
           context: ({ req }: { req: GraphQLRequestContext['req'] }): GraphQLRequestContext => ({ req, loaders: new Loaders(db, new HospitalRepository(db)) }),
-          validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
           plugins: [
             {
               serverWillStart(service) {
@@ -61,10 +60,13 @@ export class AppModule {
                 return Promise.resolve();
               },
             },
-            complexityPlugin(() => {
-              if (!schema) throw new Error('schema not ready');
-              return schema;
-            }, config.GRAPHQL_MAX_COMPLEXITY),
+            operationLimitsPlugin(
+              () => {
+                if (!schema) throw new Error('schema not ready');
+                return schema;
+              },
+              { maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY },
+            ),
           ],
           formatError: createFormatError(logger),
         }),

@@ -1,18 +1,19 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
 const lib = (name: string): string => path.resolve(import.meta.dirname, `libs/${name}/src/index.ts`);
 
 export default defineConfig({
   // Nest's dependency injection and TypeORM need decorator metadata, which Oxc emits when asked.
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } } as never,
   resolve: {
-    alias: {
-      '@cruciate/config': lib('config'),
-      '@cruciate/contracts': lib('contracts'),
-      '@cruciate/db': lib('db'),
-      '@cruciate/testing': lib('testing'),
-    },
+    alias: [
+      // One graphql instance: Nest and Apollo load its CommonJS build, so our code must too.
+      { find: /^graphql$/, replacement: require.resolve('graphql') },
+      ...['config', 'contracts', 'db', 'testing'].map((name) => ({ find: `@cruciate/${name}`, replacement: lib(name) })),
+    ],
   },
   test: {
     include: ['{apps,libs}/**/*.{spec,medium-spec,e2e-spec}.ts'],

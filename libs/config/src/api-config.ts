@@ -69,18 +69,23 @@ export const apiEnvSchema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
     WEB_DIST_DIR: z.string().default('apps/web/dist'),
     START_WORKER: bool.default(true),
-  })
-  .superRefine((env, ctx) => {
-    if (env.DATABASE_URL && env.MIGRATE_ON_START && !env.DATABASE_MIGRATION_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_MIGRATION_URL'], message: 'is required when DATABASE_URL is set and MIGRATE_ON_START is true (migrations run as the owner role)' });
-    }
-    if (env.NODE_ENV === 'production' && !env.OIDC_ISSUER_URL) {
-      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'is required in production (the built-in provider is for embedded/dev/test use)' });
-    }
-    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production (the embedded database is for local use)' });
-    }
   });
+
+/** Rules across variables, checked on the raw environment so they are reported with the others. */
+function crossChecks(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const migrateOnStart = env['MIGRATE_ON_START'] !== 'false';
+  if (env['DATABASE_URL'] && migrateOnStart && !env['DATABASE_MIGRATION_URL']) {
+    problems.push('DATABASE_MIGRATION_URL: is required when DATABASE_URL is set and MIGRATE_ON_START is true (migrations run as the owner role)');
+  }
+  if (env['NODE_ENV'] === 'production' && !env['OIDC_ISSUER_URL']) {
+    problems.push('OIDC_ISSUER_URL: is required in production (the built-in provider is for embedded/dev/test use)');
+  }
+  if (env['NODE_ENV'] === 'production' && !env['DATABASE_URL']) {
+    problems.push('DATABASE_URL: is required in production (the embedded database is for local use)');
+  }
+  return problems;
+}
 
 type ApiEnv = z.output<typeof apiEnvSchema>;
 
@@ -97,7 +102,7 @@ export interface ApiConfig extends Omit<ApiEnv, 'PUBLIC_URL' | 'DATA_DIR'> {
 
 /** Reads and validates the API's environment; throws ConfigError listing every problem. */
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
-  const parsed = parseEnv(apiEnvSchema, env);
+  const parsed = parseEnv(apiEnvSchema, env, crossChecks);
   const publicUrl = (parsed.PUBLIC_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/+$/, '');
   return {
     ...parsed,

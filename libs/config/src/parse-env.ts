@@ -17,19 +17,24 @@ export class ConfigError extends Error {
 }
 
 /** Validates the given environment against a schema and reports all problems at once. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  crossChecks: (env: Record<string, string>) => string[] = () => [],
+): z.output<S> {
   // Empty strings count as unset, as in most deployment tools.
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && v !== '') cleaned[k] = v;
   }
   const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = issue.path.length > 0 ? issue.path.join('.') : '(environment)';
-      return `${name}: ${issue.message}`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = issue.path.length > 0 ? issue.path.join('.') : '(environment)';
+        return `${name}: ${issue.message}`;
+      });
+  problems.push(...crossChecks(cleaned));
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }

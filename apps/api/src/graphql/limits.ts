@@ -40,6 +40,7 @@ export function operationLimitsPlugin(getSchema: () => GraphQLSchema, limits: Op
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ request, document, operation }) {
+          if (!operation) return Promise.resolve();
           const depth = operationDepth(document, operation);
           if (depth > limits.maxDepth) {
             throw new GraphQLError(`query depth ${depth} exceeds the maximum of ${limits.maxDepth}`, { extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: limits.maxDepth, http: { status: 400 } } });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { type DomainErrorCode, httpStatusOf, publicCodeOf } from './errors.js';
+
+const ALL_CODES: Record<DomainErrorCode, true> = {
+  UNAUTHENTICATED: true,
+  FORBIDDEN: true,
+  NO_HOSPITAL: true,
+  HOSPITAL_SUSPENDED: true,
+  HOSPITAL_NOT_FOUND: true,
+  SLUG_TAKEN: true,
+  AE_TITLE_TAKEN: true,
+  ALREADY_SUSPENDED: true,
+  NOT_SUSPENDED: true,
+  USER_NOT_FOUND: true,
+  ALREADY_MEMBER: true,
+  INVALID_ROLES: true,
+  CANNOT_CHANGE_OWN_ADMIN_ROLE: true,
+  SERVICE_ACCOUNT_NOT_FOUND: true,
+  ALREADY_REVOKED: true,
+  INVALID_INPUT: true,
+};
+
+describe('domain error mapping', () => {
+  it.each(Object.keys(ALL_CODES) as DomainErrorCode[])('%s maps to a public code and an HTTP status', (code) => {
+    const pub = publicCodeOf(code);
+    expect(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT']).toContain(pub);
+    expect(httpStatusOf(pub)).toBeGreaterThanOrEqual(400);
+  });
+
+  it('not-found codes answer NOT_FOUND (never FORBIDDEN, which would reveal existence)', () => {
+    expect(publicCodeOf('USER_NOT_FOUND')).toBe('NOT_FOUND');
+    expect(publicCodeOf('SERVICE_ACCOUNT_NOT_FOUND')).toBe('NOT_FOUND');
+    expect(publicCodeOf('HOSPITAL_NOT_FOUND')).toBe('NOT_FOUND');
+  });
+
+  it('an unmapped code fails loudly', () => {
+    expect(() => publicCodeOf('NEW_CODE' as DomainErrorCode)).toThrow(/unmapped/);
+  });
+});

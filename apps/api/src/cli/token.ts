@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadApiConfig } from '@cruciate/config';
+import { embeddedAppUrl } from '@cruciate/db';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { DataSource } from 'typeorm';
 import { createLogger } from '../common/logger.js';
@@ -26,9 +26,8 @@ async function main(): Promise<void> {
   if (!config.isEmbeddedDatabase) fail('refusing: npm run token works on the embedded platform only (DATABASE_URL is set)');
   if (config.NODE_ENV === 'production') fail('refusing: NODE_ENV=production');
 
-  const credentialsFile = path.join(config.DATA_DIR, 'postgres', 'pg-credentials.json');
-  const creds = JSON.parse(await readFile(credentialsFile, 'utf8').catch(() => fail(`no embedded database in ${config.DATA_DIR}: run npm start first`))) as { app: string };
-  const url = `postgres://${config.DATABASE_APP_ROLE}:${encodeURIComponent(creds.app)}@127.0.0.1:${config.EMBEDDED_PG_PORT}/cruciate`;
+  const url = await embeddedAppUrl({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT, appRole: config.DATABASE_APP_ROLE });
+  if (!url) fail(`no embedded database in ${config.DATA_DIR}: run npm start first`);
   const dataSource = new DataSource({ type: 'postgres', url, entities: ENTITIES, logging: false, extra: { max: 1, connectionTimeoutMillis: 3000 } });
   await dataSource.initialize().catch(() => fail(`the embedded database is not running on 127.0.0.1:${config.EMBEDDED_PG_PORT}: start the platform with npm start`));
   try {

@@ -1,0 +1,140 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { clientCredentialsToken, freePort, gql, signInWithPkce } from '@cruciate/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const MAIN = path.join(ROOT, 'apps/api/dist/main.js');
+const TOKEN_CLI = path.join(ROOT, 'apps/api/dist/cli/token.js');
+const run = promisify(execFile);
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly url: string;
+  readonly ms: number;
+}
+
+/** Starts the built platform exactly as `npm start` does (node apps/api/dist/main.js), with no DATABASE_URL. */
+async function startLikeNpmStart(env: Record<string, string>): Promise<Started> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`platform did not start in 90 s:\n${out}`)), 90_000);
+    const check = (): void => {
+      const m = /Cruciate is running at (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`platform exited with ${code}:\n${out}`));
+    });
+  });
+  return { child, output: () => out, url, ms: Math.round(performance.now() - t0) };
+}
+
+async function stop(s: Started): Promise<number | null> {
+  if (s.child.exitCode !== null) return s.child.exitCode;
+  const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
+  s.child.kill('SIGTERM');
+  return exited;
+}
+
+describe('npm start on an empty data directory (embedded PostgreSQL, built-in provider, demo data)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let first: Started;
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error('apps/api/dist/main.js is missing: `npm test` builds first; run `npm run build`');
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'cruciate-start-'));
+    await chmod(dataDir, 0o755);
+    env = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      WORKER_HEALTH_PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+    };
+    first = await startLikeNpmStart(env);
+  });
+
+  afterAll(async () => {
+    if (first) await stop(first);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the URL and the demo credentials, and listens on loopback only', () => {
+    const out = first.output();
+    expect(first.url).toBe(`http://127.0.0.1:${env['PORT']}`);
+    expect(out).toContain('clinician@general.test');
+    expect(out).toContain('password "cruciate-demo"');
+    expect(out).toContain('sa-general-integrator / general-integrator-demo-secret');
+    expect(out).not.toMatch(/listening on IPv4 address "0\.0\.0\.0"/);
+    process.stdout.write(`first start on an empty data dir: ${first.ms} ms\n`);
+  });
+
+  it('a demo clinician signs in through the real sign-in page (auth code + PKCE) and reads me', async () => {
+    const { accessToken } = await signInWithPkce(first.url, 'clinician@general.test', 'cruciate-demo');
+    const res = await gql<{ me: { roles: string[]; hospital: { slug: string } } }>(first.url, accessToken, '{ me { roles hospital { slug } } }');
+    expect(res.data?.me).toEqual({ roles: ['CLINICIAN'], hospital: { slug: 'general' } });
+  });
+
+  it('the demo integrator gets a token with client_credentials', async () => {
+    const token = await clientCredentialsToken(first.url, 'sa-north-integrator', 'north-integrator-demo-secret');
+    const res = await gql<{ me: { kind: string; hospital: { slug: string } } }>(first.url, token, '{ me { kind hospital { slug } } }');
+    expect(res.data?.me).toEqual({ kind: 'SERVICE_ACCOUNT', hospital: { slug: 'north' } });
+  });
+
+  it('the platform admin sees both demo hospitals', async () => {
+    const { accessToken } = await signInWithPkce(first.url, 'admin@cruciate.test', 'cruciate-demo');
+    const res = await gql<{ hospitals: { edges: { node: { slug: string; aeTitle: string } }[] } }>(first.url, accessToken, '{ hospitals { edges { node { slug aeTitle } } } }');
+    expect(res.data?.hospitals.edges.map((e) => e.node)).toEqual([
+      { slug: 'general', aeTitle: 'GENERAL' },
+      { slug: 'north', aeTitle: 'NORTH' },
+    ]);
+  });
+
+  it('runs an inference worker beside the API, with a health endpoint', async () => {
+    const res = await fetch(`http://127.0.0.1:${env['WORKER_HEALTH_PORT']}/health/ready`);
+    expect(res.status).toBe(200);
+  });
+
+  it('`npm run token -- <email>` prints a token the API accepts; it refuses with a production issuer', async () => {
+    const { stdout } = await run(process.execPath, [TOKEN_CLI, 'admin@general.test'], { cwd: ROOT, env: { ...env, PATH: process.env['PATH'] ?? '' } });
+    const res = await gql<{ me: { roles: string[] } }>(first.url, stdout.trim(), '{ me { roles } }');
+    expect(res.data?.me.roles).toEqual(['HOSPITAL_ADMIN']);
+    await expect(run(process.execPath, [TOKEN_CLI, 'admin@general.test'], { cwd: ROOT, env: { ...env, OIDC_ISSUER_URL: 'https://keycloak.example/realms/cruciate' } })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('refusing') as unknown,
+    });
+  });
+
+  it('stops gracefully on SIGTERM and restarts on the same data: no re-seed, old tokens still valid', async () => {
+    const token = await clientCredentialsToken(first.url, 'sa-general-integrator', 'general-integrator-demo-secret');
+    expect(await stop(first)).toBe(0);
+    const second = await startLikeNpmStart(env);
+    try {
+      process.stdout.write(`restart on the same data dir: ${second.ms} ms\n`);
+      expect(second.output()).not.toContain('creating embedded PostgreSQL cluster');
+      const res = await gql<{ me: { kind: string } }>(second.url, token, '{ me { kind } }');
+      expect(res.data?.me.kind).toBe('SERVICE_ACCOUNT');
+      const { accessToken } = await signInWithPkce(second.url, 'admin@cruciate.test', 'cruciate-demo');
+      const hospitals = await gql<{ hospitals: { edges: unknown[] } }>(second.url, accessToken, '{ hospitals { edges { node { id } } } }');
+      expect(hospitals.data?.hospitals.edges).toHaveLength(2);
+    } finally {
+      expect(await stop(second)).toBe(0);
+    }
+  });
+});

@@ -7,7 +7,7 @@ const lib = (name: string): string => path.resolve(import.meta.dirname, `libs/${
 
 export default defineConfig({
   // Nest's dependency injection and TypeORM need decorator metadata, which Oxc emits when asked.
-  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } } as never,
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   resolve: {
     alias: [
       // One graphql instance: Nest and Apollo load its CommonJS build, so our code must too.

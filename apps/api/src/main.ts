@@ -45,7 +45,12 @@ function startWorker(platform: Platform): ChildProcess {
   const require = createRequire(import.meta.url);
   const entry = require.resolve('@cruciate/inference-worker');
   const child = fork(entry, [], {
-    env: { ...process.env, DATABASE_URL: platform.appDatabaseUrl, LOG_LEVEL: platform.config.LOG_LEVEL, WORKER_HEALTH_PORT: process.env['WORKER_HEALTH_PORT'] ?? '0' },
+    env: {
+      ...process.env,
+      DATABASE_URL: platform.appDatabaseUrl,
+      LOG_LEVEL: platform.config.LOG_LEVEL,
+      WORKER_HEALTH_PORT: process.env['WORKER_HEALTH_PORT'] ?? '0',
+    },
     stdio: 'inherit',
   });
   child.on('exit', (code, signal) => platform.logger.warn({ code, signal }, 'inference worker exited'));
@@ -63,7 +68,8 @@ function printBanner(platform: Platform, totalMs: number): void {
     lines.push(`  Embedded PostgreSQL on 127.0.0.1:${platform.config.EMBEDDED_PG_PORT}, data in ${platform.config.DATA_DIR}`);
     if (platform.config.SEED_DEMO) {
       lines.push('', `  Demo sign-in (password "${DEMO_PASSWORD}" for every user):`);
-      for (const u of DEMO_USERS) lines.push(`    ${u.email.padEnd(24)} ${u.isPlatformAdmin ? 'PLATFORM_ADMIN' : `${u.roles.join(',')} @ ${u.hospital ?? ''}`}`);
+      for (const u of DEMO_USERS)
+        lines.push(`    ${u.email.padEnd(24)} ${u.isPlatformAdmin ? 'PLATFORM_ADMIN' : `${u.roles.join(',')} @ ${u.hospital ?? ''}`}`);
       lines.push('  Demo service accounts (client_credentials, HTTP Basic):');
       for (const sa of DEMO_SERVICE_ACCOUNTS) lines.push(`    ${sa.clientId} / ${sa.secret}`);
       lines.push('  Token for scripts: npm run token -- clinician@general.test');

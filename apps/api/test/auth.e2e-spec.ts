@@ -81,9 +81,11 @@ describe('identity: real tokens from the built-in provider, verified with jose a
     ['unknown hospital in the tenant claim', () => forge({ hospital: 'no-such-hospital' })],
     [
       'alg none',
-      async () => {
+      () => {
         const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-        return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: hospital.clinician.id, iss: platform.config.issuerUrl, aud: 'cruciate-api', exp: now() + 600, iat: now(), hospital: hospital.slug })}.`;
+        return Promise.resolve(
+          `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: hospital.clinician.id, iss: platform.config.issuerUrl, aud: 'cruciate-api', exp: now() + 600, iat: now(), hospital: hospital.slug })}.`,
+        );
       },
     ],
     [
@@ -125,7 +127,7 @@ describe('identity: real tokens from the built-in provider, verified with jose a
           .sign(await importJWK(jwk, 'RS256'));
       },
     ],
-    ['garbage', async () => 'not.a.jwt'],
+    ['garbage', () => Promise.resolve('not.a.jwt')],
   ];
 
   it.each(rejected)('%s -> UNAUTHENTICATED, and the server keeps serving', async (_name, make) => {

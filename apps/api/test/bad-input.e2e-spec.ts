@@ -47,7 +47,11 @@ describe('bad input gets a specific error and the server keeps serving', () => {
   });
 
   it('over-complex query -> QUERY_TOO_COMPLEX', async () => {
-    const res = await gql(platform.url, admin, '{ a: serviceAccounts(first: 100) { pageInfo { hasNextPage } } b: serviceAccounts(first: 100) { pageInfo { hasNextPage } } }');
+    const res = await gql(
+      platform.url,
+      admin,
+      '{ a: serviceAccounts(first: 100) { pageInfo { hasNextPage } } b: serviceAccounts(first: 100) { pageInfo { hasNextPage } } }',
+    );
     expect(res.code).toBe('QUERY_TOO_COMPLEX');
     expect(res.status).toBe(400);
     const small = await gql(platform.url, admin, '{ serviceAccounts(first: 2) { pageInfo { hasNextPage } } }');
@@ -68,7 +72,9 @@ describe('bad input gets a specific error and the server keeps serving', () => {
     const email = `enum-${randomBytes(3).toString('hex')}@test.invalid`;
     const literal = await gql(platform.url, admin, `mutation { inviteUser(input: { email: "${email}", roles: [SURGEON] }) { user { id } } }`);
     expect(literal.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const variable = await gql(platform.url, admin, 'mutation($i: InviteUserInput!) { inviteUser(input: $i) { user { id } } }', { i: { email, roles: ['SURGEON'] } });
+    const variable = await gql(platform.url, admin, 'mutation($i: InviteUserInput!) { inviteUser(input: $i) { user { id } } }', {
+      i: { email, roles: ['SURGEON'] },
+    });
     expect(variable.code).toBe('BAD_USER_INPUT');
     expect(await systemQuery(`SELECT 1 FROM app_user WHERE email = $1`, [email])).toHaveLength(0);
     await stillServing();
@@ -78,7 +84,11 @@ describe('bad input gets a specific error and the server keeps serving', () => {
     const res = await gql(platform.url, admin, 'mutation { inviteUser(input: { email: "not-an-email", roles: [CLINICIAN] }) { user { id } } }');
     expect(res.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0]?.extensions?.['field']).toBe('email');
-    const grant = await gql(platform.url, admin, `mutation { inviteUser(input: { email: "pa-${randomBytes(3).toString('hex')}@test.invalid", roles: [PLATFORM_ADMIN] }) { user { id } } }`);
+    const grant = await gql(
+      platform.url,
+      admin,
+      `mutation { inviteUser(input: { email: "pa-${randomBytes(3).toString('hex')}@test.invalid", roles: [PLATFORM_ADMIN] }) { user { id } } }`,
+    );
     expect(grant.code).toBe('BAD_USER_INPUT');
     expect(grant.errors?.[0]?.extensions?.['reason']).toBe('INVALID_ROLES');
     const notUuid = await gql(platform.url, admin, 'mutation { setUserRoles(input: { userId: "42", roles: [CLINICIAN] }) { id } }');
@@ -101,7 +111,11 @@ describe('bad input gets a specific error and the server keeps serving', () => {
   });
 
   it('a body that is not JSON -> HTTP 400 BAD_REQUEST', async () => {
-    const res = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"query": ' });
+    const res = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: '{"query": ',
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0]?.extensions.code).toBe('BAD_REQUEST');

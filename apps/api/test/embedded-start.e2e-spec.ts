@@ -22,7 +22,11 @@ interface Started {
 /** Starts the built platform exactly as `npm start` does (node apps/api/dist/main.js), with no DATABASE_URL. */
 async function startLikeNpmStart(env: Record<string, string>): Promise<Started> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -99,7 +103,11 @@ describe('npm start on an empty data directory (embedded PostgreSQL, built-in pr
 
   it('the platform admin sees both demo hospitals', async () => {
     const { accessToken } = await signInWithPkce(first.url, 'admin@cruciate.test', 'cruciate-demo');
-    const res = await gql<{ hospitals: { edges: { node: { slug: string; aeTitle: string } }[] } }>(first.url, accessToken, '{ hospitals { edges { node { slug aeTitle } } } }');
+    const res = await gql<{ hospitals: { edges: { node: { slug: string; aeTitle: string } }[] } }>(
+      first.url,
+      accessToken,
+      '{ hospitals { edges { node { slug aeTitle } } } }',
+    );
     expect(res.data?.hospitals.edges.map((e) => e.node)).toEqual([
       { slug: 'general', aeTitle: 'GENERAL' },
       { slug: 'north', aeTitle: 'NORTH' },
@@ -115,7 +123,9 @@ describe('npm start on an empty data directory (embedded PostgreSQL, built-in pr
     const { stdout } = await run(process.execPath, [TOKEN_CLI, 'admin@general.test'], { cwd: ROOT, env: { ...env, PATH: process.env['PATH'] ?? '' } });
     const res = await gql<{ me: { roles: string[] } }>(first.url, stdout.trim(), '{ me { roles } }');
     expect(res.data?.me.roles).toEqual(['HOSPITAL_ADMIN']);
-    await expect(run(process.execPath, [TOKEN_CLI, 'admin@general.test'], { cwd: ROOT, env: { ...env, OIDC_ISSUER_URL: 'https://keycloak.example/realms/cruciate' } })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, [TOKEN_CLI, 'admin@general.test'], { cwd: ROOT, env: { ...env, OIDC_ISSUER_URL: 'https://keycloak.example/realms/cruciate' } }),
+    ).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('refusing') as unknown,
     });

@@ -1,15 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { ALL_ROLES, Role } from '@cruciate/contracts';
-import {
-  clientCredentialsToken,
-  createTestHospital,
-  createTestPlatformAdmin,
-  gql,
-  signInWithPkce,
-  systemQuery,
-  type TestHospital,
-} from '@cruciate/testing';
+import { clientCredentialsToken, createTestHospital, createTestPlatformAdmin, gql, signInWithPkce, systemQuery, type TestHospital } from '@cruciate/testing';
 import { RESOLVERS } from '../src/app.module.js';
 import { ROLES_KEY } from '../src/auth/roles.decorator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,14 +20,30 @@ const tag = (): string => randomBytes(4).toString('hex');
 const OPERATIONS: readonly Operation[] = [
   { field: 'me', allowed: 'ANY', query: () => '{ me { id roles } }' },
   { field: 'hospitals', allowed: [Role.PLATFORM_ADMIN], query: () => '{ hospitals(first: 5) { edges { node { id } } } }' },
-  { field: 'createHospital', allowed: [Role.PLATFORM_ADMIN], query: () => `mutation { createHospital(input: { name: "M ${tag()}", slug: "m-${tag()}" }) { id } }` },
+  {
+    field: 'createHospital',
+    allowed: [Role.PLATFORM_ADMIN],
+    query: () => `mutation { createHospital(input: { name: "M ${tag()}", slug: "m-${tag()}" }) { id } }`,
+  },
   { field: 'suspendHospital', allowed: [Role.PLATFORM_ADMIN], query: () => `mutation { suspendHospital(id: "${randomUUID()}") { id } }` },
   { field: 'reactivateHospital', allowed: [Role.PLATFORM_ADMIN], query: () => `mutation { reactivateHospital(id: "${randomUUID()}") { id } }` },
   { field: 'hospitalUsers', allowed: [Role.HOSPITAL_ADMIN], query: () => '{ hospitalUsers { edges { node { id } } } }' },
-  { field: 'inviteUser', allowed: [Role.HOSPITAL_ADMIN], query: () => `mutation { inviteUser(input: { email: "m-${tag()}@test.invalid", roles: [CLINICIAN] }) { user { id } } }` },
-  { field: 'setUserRoles', allowed: [Role.HOSPITAL_ADMIN], query: () => `mutation { setUserRoles(input: { userId: "${randomUUID()}", roles: [CLINICIAN] }) { id } }` },
+  {
+    field: 'inviteUser',
+    allowed: [Role.HOSPITAL_ADMIN],
+    query: () => `mutation { inviteUser(input: { email: "m-${tag()}@test.invalid", roles: [CLINICIAN] }) { user { id } } }`,
+  },
+  {
+    field: 'setUserRoles',
+    allowed: [Role.HOSPITAL_ADMIN],
+    query: () => `mutation { setUserRoles(input: { userId: "${randomUUID()}", roles: [CLINICIAN] }) { id } }`,
+  },
   { field: 'serviceAccounts', allowed: [Role.HOSPITAL_ADMIN], query: () => '{ serviceAccounts { edges { node { id } } } }' },
-  { field: 'createServiceAccount', allowed: [Role.HOSPITAL_ADMIN], query: () => `mutation { createServiceAccount(input: { name: "m ${tag()}" }) { clientId } }` },
+  {
+    field: 'createServiceAccount',
+    allowed: [Role.HOSPITAL_ADMIN],
+    query: () => `mutation { createServiceAccount(input: { name: "m ${tag()}" }) { clientId } }`,
+  },
   { field: 'revokeServiceAccount', allowed: [Role.HOSPITAL_ADMIN], query: () => `mutation { revokeServiceAccount(id: "${randomUUID()}") { id } }` },
   { field: 'auditEvents', allowed: [Role.HOSPITAL_ADMIN], query: () => '{ auditEvents { edges { node { id } } } }' },
 ];
@@ -77,7 +85,7 @@ describe('GraphQL API', () => {
       const seen: string[] = [];
       for (const resolver of RESOLVERS) {
         for (const name of Object.getOwnPropertyNames(resolver.prototype)) {
-          const method = (resolver.prototype as Record<string, unknown>)[name];
+          const method = (resolver.prototype as unknown as Record<string, unknown>)[name];
           if (typeof method !== 'function' || name === 'constructor') continue;
           const isResolver = Reflect.hasOwnMetadata('graphql:resolver_name', method);
           if (isResolver) seen.push(`${resolver.name}.${name}`);
@@ -111,15 +119,27 @@ describe('GraphQL API', () => {
 
   describe('tenant isolation through the API', () => {
     it("hospital B's admin does not see A's users, service accounts or audit events", async () => {
-      const users = await gql<{ hospitalUsers: { edges: { node: { id: string } }[] } }>(platform.url, tokenB.admin, '{ hospitalUsers(first: 100) { edges { node { id } } } }');
+      const users = await gql<{ hospitalUsers: { edges: { node: { id: string } }[] } }>(
+        platform.url,
+        tokenB.admin,
+        '{ hospitalUsers(first: 100) { edges { node { id } } } }',
+      );
       const ids = users.data!.hospitalUsers.edges.map((e) => e.node.id);
       expect(ids).toContain(b.admin.id);
       expect(ids).not.toContain(a.admin.id);
       expect(ids).not.toContain(a.clinician.id);
-      const accounts = await gql<{ serviceAccounts: { edges: { node: { id: string } }[] } }>(platform.url, tokenB.admin, '{ serviceAccounts(first: 100) { edges { node { id } } } }');
+      const accounts = await gql<{ serviceAccounts: { edges: { node: { id: string } }[] } }>(
+        platform.url,
+        tokenB.admin,
+        '{ serviceAccounts(first: 100) { edges { node { id } } } }',
+      );
       expect(accounts.data!.serviceAccounts.edges.map((e) => e.node.id)).toEqual([b.integrator.id]);
       await gql(platform.url, tokenA.admin, `mutation { inviteUser(input: { email: "iso-${tag()}@test.invalid", roles: [CLINICIAN] }) { user { id } } }`);
-      const events = await gql<{ auditEvents: { edges: { node: { targetId: string } }[] } }>(platform.url, tokenB.admin, '{ auditEvents(first: 100) { edges { node { targetId } } } }');
+      const events = await gql<{ auditEvents: { edges: { node: { targetId: string } }[] } }>(
+        platform.url,
+        tokenB.admin,
+        '{ auditEvents(first: 100) { edges { node { targetId } } } }',
+      );
       expect(events.errors).toBeUndefined();
       const rows = await systemQuery<{ n: string }>(`SELECT count(*)::text AS n FROM audit_event WHERE tenant_id = $1`, [a.id]);
       expect(Number(rows[0]!.n)).toBeGreaterThan(0);
@@ -133,7 +153,10 @@ describe('GraphQL API', () => {
       expect(revoke.code).toBe('NOT_FOUND');
       const [m] = await systemQuery<{ roles: string[] }>(`SELECT roles FROM membership WHERE tenant_id = $1 AND user_id = $2`, [a.id, a.clinician.id]);
       expect(m!.roles).toEqual(['CLINICIAN']);
-      const [s] = await systemQuery<{ revoked_at: Date | null }>(`SELECT revoked_at FROM service_account WHERE tenant_id = $1 AND id = $2`, [a.id, a.integrator.id]);
+      const [s] = await systemQuery<{ revoked_at: Date | null }>(`SELECT revoked_at FROM service_account WHERE tenant_id = $1 AND id = $2`, [
+        a.id,
+        a.integrator.id,
+      ]);
       expect(s!.revoked_at).toBeNull();
     });
 
@@ -152,18 +175,25 @@ describe('GraphQL API', () => {
   });
 
   describe('audit: each mutation writes exactly one event with actor, action and target', () => {
-    const count = async (tenantId: string): Promise<number> => Number((await systemQuery<{ n: string }>(`SELECT count(*)::text AS n FROM audit_event WHERE tenant_id = $1`, [tenantId]))[0]!.n);
+    const count = async (tenantId: string): Promise<number> =>
+      Number((await systemQuery<{ n: string }>(`SELECT count(*)::text AS n FROM audit_event WHERE tenant_id = $1`, [tenantId]))[0]!.n);
     const last = async (tenantId: string) =>
-      (await systemQuery<{ actor_id: string; actor_type: string; action: string; target_type: string; target_id: string; request_id: string | null }>(
-        `SELECT actor_id, actor_type, action, target_type, target_id, request_id FROM audit_event WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1`,
-        [tenantId],
-      ))[0]!;
+      (
+        await systemQuery<{ actor_id: string; actor_type: string; action: string; target_type: string; target_id: string; request_id: string | null }>(
+          `SELECT actor_id, actor_type, action, target_type, target_id, request_id FROM audit_event WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1`,
+          [tenantId],
+        )
+      )[0]!;
 
     it('inviteUser, setUserRoles, createServiceAccount, revokeServiceAccount (hospital admin)', async () => {
       const h = await createTestHospital();
       const admin = (await signInWithPkce(platform.url, h.admin.email, h.admin.password)).accessToken;
       let before = await count(h.id);
-      const invited = await gql<{ inviteUser: { user: { id: string } } }>(platform.url, admin, `mutation { inviteUser(input: { email: "a-${tag()}@test.invalid", roles: [CLINICIAN] }) { user { id } } }`);
+      const invited = await gql<{ inviteUser: { user: { id: string } } }>(
+        platform.url,
+        admin,
+        `mutation { inviteUser(input: { email: "a-${tag()}@test.invalid", roles: [CLINICIAN] }) { user { id } } }`,
+      );
       const userId = invited.data!.inviteUser.user.id;
       expect(await count(h.id)).toBe(before + 1);
       expect(await last(h.id)).toMatchObject({ actor_id: h.admin.id, actor_type: 'USER', action: 'user.invite', target_type: 'user', target_id: userId });
@@ -200,7 +230,11 @@ describe('GraphQL API', () => {
     it('createHospital, suspendHospital, reactivateHospital (platform admin)', async () => {
       const pa = tokens.get(Role.PLATFORM_ADMIN)!;
       const slug = `h-${tag()}`;
-      const created = await gql<{ createHospital: { id: string } }>(platform.url, pa, `mutation { createHospital(input: { name: "New", slug: "${slug}", adminEmail: "first-${tag()}@test.invalid" }) { id status } }`);
+      const created = await gql<{ createHospital: { id: string } }>(
+        platform.url,
+        pa,
+        `mutation { createHospital(input: { name: "New", slug: "${slug}", adminEmail: "first-${tag()}@test.invalid" }) { id status } }`,
+      );
       const id = created.data!.createHospital.id;
       expect(await count(id)).toBe(1);
       expect(await last(id)).toMatchObject({ action: 'hospital.create', target_type: 'hospital', target_id: id });
@@ -229,11 +263,14 @@ describe('GraphQL API', () => {
     it('walks a connection page by page with cursors', async () => {
       const h = await createTestHospital();
       const admin = (await signInWithPkce(platform.url, h.admin.email, h.admin.password)).accessToken;
-      for (let i = 0; i < 3; i++) await gql(platform.url, admin, `mutation { inviteUser(input: { email: "p${i}-${tag()}@test.invalid", roles: [CLINICIAN] }) { user { id } } }`);
+      for (let i = 0; i < 3; i++)
+        await gql(platform.url, admin, `mutation { inviteUser(input: { email: "p${i}-${tag()}@test.invalid", roles: [CLINICIAN] }) { user { id } } }`);
       const seen: string[] = [];
       let after: string | null = null;
       for (let page = 0; page < 10; page++) {
-        const res: Awaited<ReturnType<typeof gql<{ hospitalUsers: { edges: { node: { email: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>>> = await gql(
+        const res: Awaited<
+          ReturnType<typeof gql<{ hospitalUsers: { edges: { node: { email: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>>
+        > = await gql(
           platform.url,
           admin,
           'query($after: String) { hospitalUsers(first: 2, after: $after) { edges { node { email } } pageInfo { hasNextPage endCursor } } }',

@@ -12,7 +12,9 @@ export function startHealthServer(host: string, port: number, state: HealthState
     if (path === '/health/live') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
     } else if (path === '/health/ready') {
-      res.writeHead(state.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: state.ready ? 'ok' : 'unavailable', ...state.detail }));
+      res
+        .writeHead(state.ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: state.ready ? 'ok' : 'unavailable', ...state.detail }));
     } else {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
     }

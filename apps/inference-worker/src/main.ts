@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   }
   state.ready = true;
   const address = server.address();
-  logger.info({ health: typeof address === 'object' && address ? `${address.address}:${address.port}` : address }, 'inference worker ready (no job handlers in this build)');
+  logger.info(
+    { health: typeof address === 'object' && address ? `${address.address}:${address.port}` : address },
+    'inference worker ready (no job handlers in this build)',
+  );
 
   const stop = (signal: string): void => {
     logger.info({ signal }, 'inference worker stopping');

@@ -4,24 +4,47 @@ import { parseEnv, type EnvDoc } from './parse-env.js';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const port = z.coerce.number().int().min(0).max(65535);
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
 
 export const API_ENV_DOCS: readonly EnvDoc[] = [
-  { name: 'NODE_ENV', description: '`development`, `test` or `production` (production turns GraphQL introspection off)', default: 'development', secret: false },
+  {
+    name: 'NODE_ENV',
+    description: '`development`, `test` or `production` (production turns GraphQL introspection off)',
+    default: 'development',
+    secret: false,
+  },
   { name: 'HOST', description: 'Address the HTTP server binds to', default: '127.0.0.1', secret: false },
   { name: 'PORT', description: 'HTTP port of API, built-in OpenID provider and web app', default: '3000', secret: false },
-  { name: 'PUBLIC_URL', description: 'External base URL (issuer and redirect URIs of the built-in provider)', default: 'http://127.0.0.1:$PORT', secret: false },
+  {
+    name: 'PUBLIC_URL',
+    description: 'External base URL (issuer and redirect URIs of the built-in provider)',
+    default: 'http://127.0.0.1:$PORT',
+    secret: false,
+  },
   { name: 'DATA_DIR', description: 'Folder for the embedded database, signing keys and blobs', default: './data', secret: false },
-  { name: 'DATABASE_URL', description: 'PostgreSQL URL of the application role (NOSUPERUSER, NOBYPASSRLS, owns nothing). Unset: embedded PostgreSQL under DATA_DIR with demo data', default: '(embedded)', secret: true },
-  { name: 'DATABASE_MIGRATION_URL', description: 'PostgreSQL URL of the owner role that owns the tables and runs migrations; required with DATABASE_URL when MIGRATE_ON_START is true', default: '(embedded)', secret: true },
+  {
+    name: 'DATABASE_URL',
+    description: 'PostgreSQL URL of the application role (NOSUPERUSER, NOBYPASSRLS, owns nothing). Unset: embedded PostgreSQL under DATA_DIR with demo data',
+    default: '(embedded)',
+    secret: true,
+  },
+  {
+    name: 'DATABASE_MIGRATION_URL',
+    description: 'PostgreSQL URL of the owner role that owns the tables and runs migrations; required with DATABASE_URL when MIGRATE_ON_START is true',
+    default: '(embedded)',
+    secret: true,
+  },
   { name: 'EMBEDDED_PG_PORT', description: 'Port of the embedded PostgreSQL (127.0.0.1 only) when DATABASE_URL is unset', default: '54329', secret: false },
   { name: 'DATABASE_APP_ROLE', description: 'Name of the application role that migrations grant privileges to', default: 'cruciate_app', secret: false },
   { name: 'DB_POOL_SIZE', description: 'Connections in the application pool', default: '10', secret: false },
   { name: 'MIGRATE_ON_START', description: 'Apply pending migrations when the API starts', default: 'true', secret: false },
   { name: 'SEED_DEMO', description: 'Seed the demo hospitals and users (only ever on the embedded database)', default: 'true', secret: false },
-  { name: 'OIDC_ISSUER_URL', description: 'Issuer of access tokens (e.g. a Keycloak realm URL). Unset: the built-in OpenID provider at $PUBLIC_URL/oidc', default: '(built-in)', secret: false },
+  {
+    name: 'OIDC_ISSUER_URL',
+    description: 'Issuer of access tokens (e.g. a Keycloak realm URL). Unset: the built-in OpenID provider at $PUBLIC_URL/oidc',
+    default: '(built-in)',
+    secret: false,
+  },
   { name: 'OIDC_AUDIENCE', description: 'Required `aud` of access tokens', default: 'cruciate-api', secret: false },
   { name: 'OIDC_ALGORITHMS', description: 'Comma-separated JWS algorithms accepted', default: 'RS256', secret: false },
   { name: 'OIDC_TENANT_CLAIM', description: 'Claim holding the hospital slug (dotted path allowed)', default: 'hospital', secret: false },
@@ -37,39 +60,52 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   { name: 'START_WORKER', description: '`npm start` also runs an inference worker process', default: 'true', secret: false },
 ];
 
-export const apiEnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().default('127.0.0.1'),
-    PORT: port.default(3000),
-    PUBLIC_URL: z.url().optional(),
-    DATA_DIR: z.string().default('./data'),
-    DATABASE_URL: postgresUrl.optional(),
-    DATABASE_MIGRATION_URL: postgresUrl.optional(),
-    EMBEDDED_PG_PORT: port.default(54329),
-    DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('cruciate_app'),
-    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    MIGRATE_ON_START: bool.default(true),
-    SEED_DEMO: bool.default(true),
-    OIDC_ISSUER_URL: z.url().optional(),
-    OIDC_AUDIENCE: z.string().min(1).default('cruciate-api'),
-    OIDC_ALGORITHMS: z
-      .string()
-      .default('RS256')
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-      .refine((algs) => algs.length > 0 && algs.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(a)), 'only asymmetric algorithms (RS*, PS*, ES*, EdDSA) are allowed'),
-    OIDC_TENANT_CLAIM: z.string().min(1).default('hospital'),
-    OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
-    OIDC_WEB_CLIENT_ID: z.string().min(1).default('cruciate-web'),
-    OIDC_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 1mb').default('1mb'),
-    GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
-    GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(1000),
-    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
-    WEB_DIST_DIR: z.string().default('apps/web/dist'),
-    START_WORKER: bool.default(true),
-  });
+export const apiEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_MIGRATION_URL: postgresUrl.optional(),
+  EMBEDDED_PG_PORT: port.default(54329),
+  DATABASE_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+    .default('cruciate_app'),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  MIGRATE_ON_START: bool.default(true),
+  SEED_DEMO: bool.default(true),
+  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).default('cruciate-api'),
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (algs) => algs.length > 0 && algs.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(a)),
+      'only asymmetric algorithms (RS*, PS*, ES*, EdDSA) are allowed',
+    ),
+  OIDC_TENANT_CLAIM: z.string().min(1).default('hospital'),
+  OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+  OIDC_WEB_CLIENT_ID: z.string().min(1).default('cruciate-web'),
+  OIDC_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 1mb')
+    .default('1mb'),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(1000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+  WEB_DIST_DIR: z.string().default('apps/web/dist'),
+  START_WORKER: bool.default(true),
+});
 
 /** Rules across variables, checked on the raw environment so they are reported with the others. */
 function crossChecks(env: Record<string, string>): string[] {

@@ -3,7 +3,7 @@ import { parseEnv, type EnvDoc } from './parse-env.js';
 
 export const WORKER_ENV_DOCS: readonly EnvDoc[] = [
   { name: 'NODE_ENV', description: '`development`, `test` or `production`', default: 'development', secret: false },
-  { name: 'DATABASE_URL', description: 'PostgreSQL URL of the application role (same as the API\'s)', default: '(required)', secret: true },
+  { name: 'DATABASE_URL', description: "PostgreSQL URL of the application role (same as the API's)", default: '(required)', secret: true },
   { name: 'WORKER_HEALTH_HOST', description: 'Address the worker health endpoint binds to', default: '127.0.0.1', secret: false },
   { name: 'WORKER_HEALTH_PORT', description: 'Port of the worker health endpoint (0 = any free port)', default: '3001', secret: false },
   { name: 'LOG_LEVEL', description: 'pino level', default: 'info', secret: false },

@@ -92,7 +92,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (m: string) => { if (process.env.CRUCIATE_PG_DEBUG) log(m); },
+    onLog: (m: string) => {
+      if (process.env.CRUCIATE_PG_DEBUG) log(m);
+    },
     onError: (e: unknown) => log(`embedded postgres: ${String(e)}`),
   });
   const created = !(await exists(path.join(clusterDir, 'PG_VERSION')));

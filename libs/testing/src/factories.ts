@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Role } from '@cruciate/contracts';
 import { hashClientSecret, hashPassword, withClient } from '@cruciate/db';
-import pg from 'pg';
+import type pg from 'pg';
 import { testDatabase } from './test-database.js';
 
 export interface TestUser {
@@ -86,7 +86,10 @@ export async function createTestPlatformAdmin(): Promise<TestUser> {
   const tag = randomBytes(4).toString('hex');
   const email = `platform-${tag}@test.invalid`;
   cachedHash ??= hashPassword(PASSWORD);
-  const rows = await systemQuery<{ id: string }>(`INSERT INTO app_user (email, display_name, is_platform_admin) VALUES ($1, $2, true) RETURNING id`, [email, `platform ${tag}`]);
+  const rows = await systemQuery<{ id: string }>(`INSERT INTO app_user (email, display_name, is_platform_admin) VALUES ($1, $2, true) RETURNING id`, [
+    email,
+    `platform ${tag}`,
+  ]);
   const id = rows[0]!.id;
   await systemQuery(`UPDATE app_user SET subject = id WHERE id = $1`, [id]);
   await systemQuery(`INSERT INTO local_credential (user_id, password_hash) VALUES ($1, $2)`, [id, await cachedHash]);

@@ -7,7 +7,12 @@ export interface GqlResponse<T = Record<string, unknown>> {
 }
 
 /** POSTs a GraphQL operation like any client would. */
-export async function gql<T = Record<string, unknown>>(baseUrl: string, token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> {
+export async function gql<T = Record<string, unknown>>(
+  baseUrl: string,
+  token: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlResponse<T>> {
   const res = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

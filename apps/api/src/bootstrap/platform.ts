@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type ApiConfig, loadApiConfig } from '@cruciate/config';
 import { checkAppRole, type EmbeddedDatabase, migrate, startEmbeddedPostgres } from '@cruciate/db';
-import express, { type Express } from 'express';
+import express from 'express';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
@@ -61,7 +60,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let ownerUrl = config.DATABASE_MIGRATION_URL;
   if (config.isEmbeddedDatabase) {
     embedded = await step('embeddedPostgres', () =>
-      startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT, appRole: config.DATABASE_APP_ROLE, log: (m) => logger.info(m) }),
+      startEmbeddedPostgres({
+        dataDir: path.join(config.DATA_DIR, 'postgres'),
+        port: config.EMBEDDED_PG_PORT,
+        appRole: config.DATABASE_APP_ROLE,
+        log: (m) => logger.info(m),
+      }),
     );
     appUrl = embedded.appUrl;
     ownerUrl = embedded.ownerUrl;
@@ -69,6 +73,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   if (!appUrl) throw new Error('no database URL');
 
   let dataSource: DataSource | null = null;
+  let seededDemo = false;
   let app: NestExpressApplication | null = null;
   try {
     if (config.MIGRATE_ON_START) {
@@ -93,15 +98,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     await step('connect', () => dataSource!.initialize());
 
-    let seeded = false;
     if (embedded && config.SEED_DEMO) {
-      seeded = (await step('seed', () => seedDemoData(new Db(dataSource!)))).created;
+      const seed = await step('seed', () => seedDemoData(new Db(dataSource!)));
+      seededDemo = seed.created;
     }
 
     app = await step('nest', () =>
-      NestFactory.create<NestExpressApplication>(AppModule.create(config, logger, dataSource!), { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false }),
+      NestFactory.create<NestExpressApplication>(AppModule.create(config, logger, dataSource!), {
+        bodyParser: false,
+        logger: new NestPinoLogger(logger),
+        abortOnError: false,
+      }),
     );
-    const http = app.getHttpAdapter().getInstance() as Express;
+    const http = app.getHttpAdapter().getInstance();
     http.disable('x-powered-by');
     app.use(requestContextMiddleware);
     app.use(
@@ -133,7 +142,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     throw err;
   }
 
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpServer();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -147,7 +156,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     logger,
     appDatabaseUrl: appUrl,
     embedded,
-    seeded: timings['seed'] !== undefined && embedded !== null,
+    seeded: seededDemo,
     timings,
     close() {
       closing ??= (async () => {

@@ -52,7 +52,13 @@ export async function seedDemoData(db: Db): Promise<SeedResult> {
       if (u.hospital) await users.insertMembership(ids.get(u.hospital)!, user.id, u.roles);
     }
     for (const sa of DEMO_SERVICE_ACCOUNTS) {
-      await accounts.insert({ tenantId: ids.get(sa.hospital)!, clientId: sa.clientId, name: sa.name, secretHash: hashClientSecret(sa.secret), createdBy: null });
+      await accounts.insert({
+        tenantId: ids.get(sa.hospital)!,
+        clientId: sa.clientId,
+        name: sa.name,
+        secretHash: hashClientSecret(sa.secret),
+        createdBy: null,
+      });
     }
     return { created: true };
   });

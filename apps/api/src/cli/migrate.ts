@@ -10,7 +10,12 @@ try {
   const config = loadApiConfig();
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
   if (config.isEmbeddedDatabase) {
-    const db = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT, appRole: config.DATABASE_APP_ROLE, log });
+    const db = await startEmbeddedPostgres({
+      dataDir: path.join(config.DATA_DIR, 'postgres'),
+      port: config.EMBEDDED_PG_PORT,
+      appRole: config.DATABASE_APP_ROLE,
+      log,
+    });
     try {
       const r = await migrate({ ownerUrl: db.ownerUrl, appRole: config.DATABASE_APP_ROLE, log });
       log(`embedded database: ${r.applied.length} applied, ${r.alreadyApplied} already applied`);

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const url = await embeddedAppUrl({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT, appRole: config.DATABASE_APP_ROLE });
   if (!url) fail(`no embedded database in ${config.DATA_DIR}: run npm start first`);
   const dataSource = new DataSource({ type: 'postgres', url, entities: ENTITIES, logging: false, extra: { max: 1, connectionTimeoutMillis: 3000 } });
-  await dataSource.initialize().catch(() => fail(`the embedded database is not running on 127.0.0.1:${config.EMBEDDED_PG_PORT}: start the platform with npm start`));
+  await dataSource
+    .initialize()
+    .catch(() => fail(`the embedded database is not running on 127.0.0.1:${config.EMBEDDED_PG_PORT}: start the platform with npm start`));
   try {
     const db = new Db(dataSource);
     const users = new UserRepository(db);

@@ -26,16 +26,28 @@ export class DomainErrorFilter implements GqlExceptionFilter {
     if (isGraphql) {
       if (exception instanceof HttpException && exception.getStatus() === 400) {
         const response = exception.getResponse() as { message?: unknown };
-        const messages = Array.isArray(response.message) ? response.message.map(String) : [String(response.message ?? exception.message)];
-        return new GraphQLError(messages.join('; '), { extensions: { code: 'BAD_USER_INPUT', field: /^([A-Za-z0-9_.]+)/.exec(messages[0] ?? '')?.[1], details: messages } });
+        const messages = Array.isArray(response.message)
+          ? response.message.map(String)
+          : [typeof response.message === 'string' ? response.message : exception.message];
+        return new GraphQLError(messages.join('; '), {
+          extensions: { code: 'BAD_USER_INPUT', field: /^([A-Za-z0-9_.]+)/.exec(messages[0] ?? '')?.[1], details: messages },
+        });
       }
       return exception;
     }
     if (exception instanceof HttpException) {
-      host.switchToHttp().getResponse<Response>().status(exception.getStatus()).json({ error: { code: 'HTTP_ERROR', message: exception.message } });
+      host
+        .switchToHttp()
+        .getResponse<Response>()
+        .status(exception.getStatus())
+        .json({ error: { code: 'HTTP_ERROR', message: exception.message } });
       return undefined;
     }
-    host.switchToHttp().getResponse<Response>().status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(500)
+      .json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
     return undefined;
   }
 }

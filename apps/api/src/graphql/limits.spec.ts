@@ -1,10 +1,10 @@
-import { parse, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { operationDepth } from './limits.js';
 
 function depth(source: string): number {
   const doc = parse(source);
-  const op = doc.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
+  const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
   return operationDepth(doc, op);
 }
 

@@ -1,5 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type DocumentNode, type FragmentDefinitionNode, GraphQLError, Kind, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { type ComplexityEstimatorArgs, fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/connection.js';
 
@@ -43,7 +51,9 @@ export function operationLimitsPlugin(getSchema: () => GraphQLSchema, limits: Op
           if (!operation) return Promise.resolve();
           const depth = operationDepth(document, operation);
           if (depth > limits.maxDepth) {
-            throw new GraphQLError(`query depth ${depth} exceeds the maximum of ${limits.maxDepth}`, { extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: limits.maxDepth, http: { status: 400 } } });
+            throw new GraphQLError(`query depth ${depth} exceeds the maximum of ${limits.maxDepth}`, {
+              extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: limits.maxDepth, http: { status: 400 } },
+            });
           }
           let complexity: number;
           try {
@@ -74,7 +84,7 @@ export function operationLimitsPlugin(getSchema: () => GraphQLSchema, limits: Op
 /** A field with a `first` argument (a connection) multiplies its children's cost by the page size. */
 function connectionEstimator(options: ComplexityEstimatorArgs): number | void {
   if (!options.field.args.some((a) => a.name === 'first')) return undefined;
-  const first = options.args['first'];
+  const first: unknown = options.args['first'];
   if (typeof first === 'number' && (first < 1 || first > MAX_PAGE_SIZE)) {
     throw new GraphQLError(`first must be between 1 and ${MAX_PAGE_SIZE}`, { extensions: { code: 'BAD_USER_INPUT', field: 'first', http: { status: 400 } } });
   }

@@ -13,7 +13,7 @@ import { hashClientSecret } from '../modules/service-account/client-secret.js';
 import { ServiceAccountRepository } from '../modules/service-account/service-account.repository.js';
 import { UserRepository } from '../modules/user/user.repository.js';
 import { loadProviderSecrets } from './keys.js';
-import { errorPage, escapeHtml, loginPage } from './login-page.js';
+import { errorPage, loginPage } from './login-page.js';
 import { MemoryAdapter } from './memory-adapter.js';
 
 export const LOGGER = Symbol('LOGGER');
@@ -145,7 +145,7 @@ export class OidcProviderService {
           claims: () => ({ sub: id, email: claims.email, email_verified: true, name: claims.name }),
         };
       },
-      jwks: secrets.jwks as Configuration['jwks'],
+      jwks: secrets.jwks,
       cookies: { keys: secrets.cookieKeys },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
       scopes: ['openid', 'email', 'profile', 'offline_access', API_SCOPE],
@@ -194,7 +194,16 @@ export class OidcProviderService {
         return grant;
       },
       interactions: { url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}` },
-      ttl: { AccessToken: 3600, AuthorizationCode: 60, ClientCredentials: 3600, IdToken: 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, RefreshToken: 8 * 3600 },
+      ttl: {
+        AccessToken: 3600,
+        AuthorizationCode: 60,
+        ClientCredentials: 3600,
+        IdToken: 3600,
+        Interaction: 600,
+        Session: 8 * 3600,
+        Grant: 8 * 3600,
+        RefreshToken: 8 * 3600,
+      },
       clientBasedCORS: (_ctx, origin) => origin === new URL(base).origin,
       renderError: (ctx, out) => {
         ctx.type = 'html';
@@ -217,7 +226,8 @@ export class OidcProviderService {
   private async showInteraction(req: Request, res: Response): Promise<void> {
     const provider = this.requireProvider();
     const details = await provider.interactionDetails(req, res);
-    const client = await provider.Client.find(String(details.params['client_id'] ?? ''));
+    const clientId = details.params['client_id'];
+    const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
     if (details.prompt.name === 'login') {
       res.type('html').send(loginPage({ uid: details.uid, clientName: client?.clientName ?? 'Cruciate' }));
       return;
@@ -235,14 +245,22 @@ export class OidcProviderService {
     const accountId = await this.checkCredentials(email, password);
     if (!accountId) {
       this.logger.info({ interaction: details.uid }, 'sign-in rejected: wrong email or password');
-      res.status(401).type('html').send(loginPage({ uid: details.uid, email, error: 'Wrong email or password.', clientName: 'Cruciate' }));
+      res
+        .status(401)
+        .type('html')
+        .send(loginPage({ uid: details.uid, email, error: 'Wrong email or password.', clientName: 'Cruciate' }));
       return;
     }
     await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
   }
 
   private async abort(req: Request, res: Response): Promise<void> {
-    await this.requireProvider().interactionFinished(req, res, { error: 'access_denied', error_description: 'sign-in cancelled' }, { mergeWithLastSubmission: false });
+    await this.requireProvider().interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'sign-in cancelled' },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   private async checkCredentials(email: string, password: string): Promise<string | null> {

@@ -20,23 +20,40 @@ export class AuditRepository {
   constructor(private readonly db: Db) {}
 
   async insert(event: NewAuditEvent): Promise<void> {
-    await this.db
-      .manager()
-      .query(
-        `INSERT INTO audit_event (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, ip, request_id, detail)
+    await this.db.manager().query(
+      `INSERT INTO audit_event (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, ip, request_id, detail)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [event.tenantId, event.actorType, event.actorId, event.actorLabel, event.action, event.targetType, event.targetId, event.ip, event.requestId, JSON.stringify(event.detail)],
-      );
+      [
+        event.tenantId,
+        event.actorType,
+        event.actorId,
+        event.actorLabel,
+        event.action,
+        event.targetType,
+        event.targetId,
+        event.ip,
+        event.requestId,
+        JSON.stringify(event.detail),
+      ],
+    );
   }
 
   async insertPlatform(event: Omit<NewAuditEvent, 'tenantId'>): Promise<void> {
-    await this.db
-      .manager()
-      .query(
-        `INSERT INTO platform_audit_event (actor_type, actor_id, actor_label, action, target_type, target_id, ip, request_id, detail)
+    await this.db.manager().query(
+      `INSERT INTO platform_audit_event (actor_type, actor_id, actor_label, action, target_type, target_id, ip, request_id, detail)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [event.actorType, event.actorId, event.actorLabel, event.action, event.targetType, event.targetId, event.ip, event.requestId, JSON.stringify(event.detail)],
-      );
+      [
+        event.actorType,
+        event.actorId,
+        event.actorLabel,
+        event.action,
+        event.targetType,
+        event.targetId,
+        event.ip,
+        event.requestId,
+        JSON.stringify(event.detail),
+      ],
+    );
   }
 
   /** Newest first; `beforeId` is the cursor. */

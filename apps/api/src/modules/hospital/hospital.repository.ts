@@ -39,9 +39,9 @@ export class HospitalRepository {
   }
 
   async insert(values: { name: string; slug: string; aeTitle: string | null }): Promise<HospitalEntity> {
-    const rows = (await this.db
+    const rows = await this.db
       .manager()
-      .query(`INSERT INTO hospital (name, slug, ae_title) VALUES ($1, $2, $3) RETURNING id`, [values.name, values.slug, values.aeTitle])) as { id: string }[];
+      .query<{ id: string }[]>(`INSERT INTO hospital (name, slug, ae_title) VALUES ($1, $2, $3) RETURNING id`, [values.name, values.slug, values.aeTitle]);
     const created = await this.findById(rows[0]!.id);
     if (!created) throw new Error('inserted hospital not readable');
     return created;

@@ -26,7 +26,12 @@ export class HospitalService {
     const limit = pageSize(args);
     return this.db.forSystem('platform admin lists hospitals', async () => {
       const rows = await this.hospitals.list(limit + 1, decodeCursor(args.after));
-      await this.audit.recordPlatform(actor, { action: 'hospital.list', targetType: 'hospital', targetId: '*', detail: { count: Math.min(rows.length, limit) } });
+      await this.audit.recordPlatform(actor, {
+        action: 'hospital.list',
+        targetType: 'hospital',
+        targetId: '*',
+        detail: { count: Math.min(rows.length, limit) },
+      });
       return toConnection(rows, limit, (r) => r.slug, toHospitalModel);
     });
   }
@@ -58,7 +63,8 @@ export class HospitalService {
     } catch (err) {
       const constraint = uniqueViolation(err);
       if (constraint === 'hospital_slug_key') throw new HospitalError('SLUG_TAKEN', `slug "${input.slug}" is already in use`, 'input.slug');
-      if (constraint === 'hospital_ae_title_key') throw new HospitalError('AE_TITLE_TAKEN', `AE title "${input.aeTitle ?? ''}" is already in use`, 'input.aeTitle');
+      if (constraint === 'hospital_ae_title_key')
+        throw new HospitalError('AE_TITLE_TAKEN', `AE title "${input.aeTitle ?? ''}" is already in use`, 'input.aeTitle');
       throw err;
     }
   }

@@ -23,12 +23,15 @@ export class ServiceAccountRepository {
   }
 
   async insert(values: { tenantId: string; clientId: string; name: string; secretHash: string; createdBy: string | null }): Promise<ServiceAccountEntity> {
-    const rows = (await this.db
+    const rows = await this.db
       .manager()
-      .query(
-        `INSERT INTO service_account (tenant_id, client_id, name, secret_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [values.tenantId, values.clientId, values.name, values.secretHash, values.createdBy],
-      )) as { id: string }[];
+      .query<{ id: string }[]>(`INSERT INTO service_account (tenant_id, client_id, name, secret_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
+        values.tenantId,
+        values.clientId,
+        values.name,
+        values.secretHash,
+        values.createdBy,
+      ]);
     const row = await this.findById(values.tenantId, rows[0]!.id);
     if (!row) throw new Error('inserted service account not readable');
     return row;

@@ -56,7 +56,13 @@ export class ServiceAccountService {
       if (!row) throw new ServiceAccountError('SERVICE_ACCOUNT_NOT_FOUND', 'service account not found', 'id');
       if (row.revokedAt) throw new ServiceAccountError('ALREADY_REVOKED', 'service account is already revoked', 'id');
       await this.accounts.revoke(p.tenantId, id);
-      await this.audit.record(p, { tenantId: p.tenantId, action: 'service_account.revoke', targetType: 'service_account', targetId: id, detail: { clientId: row.clientId } });
+      await this.audit.record(p, {
+        tenantId: p.tenantId,
+        action: 'service_account.revoke',
+        targetType: 'service_account',
+        targetId: id,
+        detail: { clientId: row.clientId },
+      });
       const after = await this.accounts.findById(p.tenantId, id);
       if (!after) throw new Error('service account vanished');
       return toServiceAccountModel(after);

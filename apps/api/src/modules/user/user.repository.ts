@@ -34,13 +34,11 @@ export class UserRepository {
   }
 
   async insertUser(values: { email: string; displayName: string; subject: string | null; isPlatformAdmin: boolean }): Promise<AppUserEntity> {
-    const rows = (await this.db
-      .manager()
-      .query(
-        `INSERT INTO app_user (email, display_name, subject, is_platform_admin) VALUES ($1, $2, $3, $4)
+    const rows = await this.db.manager().query<{ id: string }[]>(
+      `INSERT INTO app_user (email, display_name, subject, is_platform_admin) VALUES ($1, $2, $3, $4)
          ON CONFLICT (email) DO NOTHING RETURNING id`,
-        [values.email.toLowerCase(), values.displayName, values.subject, values.isPlatformAdmin],
-      )) as { id: string }[];
+      [values.email.toLowerCase(), values.displayName, values.subject, values.isPlatformAdmin],
+    );
     const user = rows[0] ? await this.findById(rows[0].id) : await this.findByEmail(values.email);
     if (!user) throw new Error('user insert not readable');
     return user;
@@ -58,13 +56,20 @@ export class UserRepository {
 
   /** All memberships of a user (system scope: used by the identity provider to issue tokens). */
   membershipsOf(userId: string): Promise<MembershipEntity[]> {
-    return this.db.manager().getRepository(MembershipEntity).find({ where: { userId }, order: { createdAt: 'ASC' } });
+    return this.db
+      .manager()
+      .getRepository(MembershipEntity)
+      .find({ where: { userId }, order: { createdAt: 'ASC' } });
   }
 
   async insertMembership(tenantId: string, userId: string, roles: readonly string[]): Promise<boolean> {
-    const rows = (await this.db
+    const rows = await this.db
       .manager()
-      .query(`INSERT INTO membership (tenant_id, user_id, roles) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id`, [tenantId, userId, roles])) as unknown[];
+      .query<unknown[]>(`INSERT INTO membership (tenant_id, user_id, roles) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id`, [
+        tenantId,
+        userId,
+        roles,
+      ]);
     return rows.length === 1;
   }
 
@@ -74,22 +79,22 @@ export class UserRepository {
 
   /** Members of a hospital ordered by email (unique); `afterEmail` is the cursor. */
   listMembers(tenantId: string, limit: number, afterEmail: string | undefined): Promise<MemberRow[]> {
-    return this.db.manager().query(
+    return this.db.manager().query<MemberRow[]>(
       `SELECT u.id, u.email, u.display_name, u.subject, m.roles, m.created_at AS member_since
          FROM membership m JOIN app_user u ON u.id = m.user_id
         WHERE m.tenant_id = $1 AND ($3::text IS NULL OR u.email > $3)
         ORDER BY u.email LIMIT $2`,
       [tenantId, limit, afterEmail ?? null],
-    ) as Promise<MemberRow[]>;
+    );
   }
 
   async getMember(tenantId: string, userId: string): Promise<MemberRow | null> {
     if (!isUuid(userId)) return null;
-    const rows = (await this.db.manager().query(
+    const rows = await this.db.manager().query<MemberRow[]>(
       `SELECT u.id, u.email, u.display_name, u.subject, m.roles, m.created_at AS member_since
          FROM membership m JOIN app_user u ON u.id = m.user_id WHERE m.tenant_id = $1 AND m.user_id = $2`,
       [tenantId, userId],
-    )) as MemberRow[];
+    );
     return rows[0] ?? null;
   }
 
@@ -98,12 +103,10 @@ export class UserRepository {
   }
 
   async setCredential(userId: string, passwordHash: string): Promise<void> {
-    await this.db
-      .manager()
-      .query(
-        `INSERT INTO local_credential (user_id, password_hash) VALUES ($1, $2)
+    await this.db.manager().query(
+      `INSERT INTO local_credential (user_id, password_hash) VALUES ($1, $2)
          ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = now()`,
-        [userId, passwordHash],
-      );
+      [userId, passwordHash],
+    );
   }
 }

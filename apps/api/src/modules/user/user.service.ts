@@ -61,7 +61,8 @@ export class UserService {
    */
   async addMember(tenantId: string, input: { email: string; displayName: string; roles: readonly Role[] }): Promise<InviteUserPayload> {
     const email = input.email.toLowerCase();
-    const user = (await this.users.findByEmail(email)) ?? (await this.users.insertUser({ email, displayName: input.displayName, subject: null, isPlatformAdmin: false }));
+    const user =
+      (await this.users.findByEmail(email)) ?? (await this.users.insertUser({ email, displayName: input.displayName, subject: null, isPlatformAdmin: false }));
     const inserted = await this.users.insertMembership(tenantId, user.id, input.roles);
     if (!inserted) throw new UserError('ALREADY_MEMBER', `${email} is already a member of this hospital`, 'input.email');
     let initialPassword: string | null = null;

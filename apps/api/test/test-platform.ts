@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, testDatabase } from '@cruciate/testing';
 import { startPlatform, type Platform } from '../src/bootstrap/platform.js';
+import type { Logger } from '../src/common/logger.js';
 
 /**
  * Boots the real API (Nest + GraphQL + built-in OpenID provider) on 127.0.0.1 against the run's test
  * database, exactly as production starts it, with migrations already applied by the global setup.
  */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<Platform> {
+export async function startTestPlatform(env: Record<string, string> = {}, logger?: Logger): Promise<Platform> {
   const db = testDatabase();
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cruciate-api-test-'));
@@ -25,5 +26,6 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
       START_WORKER: 'false',
       ...env,
     },
+    logger,
   });
 }

@@ -9,7 +9,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
-import { jsonBodyErrorHandler, requestContextMiddleware, webAppMiddleware } from '../common/http-middleware.js';
+import { accessLogMiddleware, jsonBodyErrorHandler, requestContextMiddleware, webAppMiddleware } from '../common/http-middleware.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { NestPinoLogger } from '../common/nest-logger.js';
 import { Db } from '../database/db.js';
@@ -113,6 +113,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const http = app.getHttpAdapter().getInstance();
     http.disable('x-powered-by');
     app.use(requestContextMiddleware);
+    app.use(accessLogMiddleware(logger));
     app.use(
       helmet({
         contentSecurityPolicy: {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './logger.js';
-import { runWithRequestContext } from './request-context.js';
+import { currentRequestContext, runWithRequestContext } from './request-context.js';
 
 /** Request id (from X-Request-Id when well-formed) and client address for logs and audit. */
 export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
@@ -11,6 +11,30 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   const requestId = incoming && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : randomUUID();
   res.setHeader('X-Request-Id', requestId);
   runWithRequestContext({ requestId, ip: req.ip }, next);
+}
+
+/** One structured line per request: method, path (no query string), status, duration, who. */
+export function accessLogMiddleware(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    // The same object the guard fills in with tenant and user later in the request.
+    const ctx = currentRequestContext();
+    res.on('finish', () => {
+      logger.info(
+        {
+          requestId: ctx?.requestId,
+          tenantId: ctx?.tenantId,
+          userId: ctx?.userId,
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    });
+    next();
+  };
 }
 
 /** Body-parser failures (oversize, malformed JSON) answered as GraphQL-shaped JSON with a specific code. */

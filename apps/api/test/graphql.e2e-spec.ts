@@ -251,6 +251,20 @@ describe('GraphQL API', () => {
       expect(Number((await systemQuery<{ n: string }>(`SELECT count(*)::text AS n FROM hospital WHERE slug = $1`, [slug]))[0]!.n)).toBe(1);
     });
 
+    it("a platform admin's cross-tenant read is recorded on the platform log", async () => {
+      const pa = tokens.get(Role.PLATFORM_ADMIN)!;
+      const res = await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${pa}`, 'x-request-id': `list-${tag()}-hospitals` },
+        body: JSON.stringify({ query: '{ hospitals(first: 3) { edges { node { id } } } }' }),
+      });
+      const requestId = res.headers.get('x-request-id');
+      const rows = await systemQuery<{ action: string; actor_type: string }>(`SELECT action, actor_type FROM platform_audit_event WHERE request_id = $1`, [
+        requestId,
+      ]);
+      expect(rows).toEqual([{ action: 'hospital.list', actor_type: 'USER' }]);
+    });
+
     it('a hospital admin cannot remove their own admin role', async () => {
       const h = await createTestHospital();
       const admin = (await signInWithPkce(platform.url, h.admin.email, h.admin.password)).accessToken;

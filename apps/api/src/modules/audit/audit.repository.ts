@@ -19,41 +19,34 @@ export interface NewAuditEvent {
 export class AuditRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(event: NewAuditEvent): Promise<void> {
-    await this.db.manager().query(
-      `INSERT INTO audit_event (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, ip, request_id, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        event.tenantId,
-        event.actorType,
-        event.actorId,
-        event.actorLabel,
-        event.action,
-        event.targetType,
-        event.targetId,
-        event.ip,
-        event.requestId,
-        JSON.stringify(event.detail),
-      ],
-    );
+  /** Appends to the hospital's audit log. */
+  insert(event: NewAuditEvent): Promise<void> {
+    return this.append('audit_event', event);
   }
 
-  async insertPlatform(event: Omit<NewAuditEvent, 'tenantId'>): Promise<void> {
-    await this.db.manager().query(
-      `INSERT INTO platform_audit_event (actor_type, actor_id, actor_label, action, target_type, target_id, ip, request_id, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        event.actorType,
-        event.actorId,
-        event.actorLabel,
-        event.action,
-        event.targetType,
-        event.targetId,
-        event.ip,
-        event.requestId,
-        JSON.stringify(event.detail),
-      ],
-    );
+  /** Appends to the platform log (cross-tenant reads by platform admins); tenantId is absent there. */
+  insertPlatform(event: Omit<NewAuditEvent, 'tenantId'>): Promise<void> {
+    return this.append('platform_audit_event', event);
+  }
+
+  private async append(table: 'audit_event' | 'platform_audit_event', event: Omit<NewAuditEvent, 'tenantId'> & { tenantId?: string }): Promise<void> {
+    const columns = ['actor_type', 'actor_id', 'actor_label', 'action', 'target_type', 'target_id', 'ip', 'request_id', 'detail'];
+    const values: unknown[] = [
+      event.actorType,
+      event.actorId,
+      event.actorLabel,
+      event.action,
+      event.targetType,
+      event.targetId,
+      event.ip,
+      event.requestId,
+      JSON.stringify(event.detail),
+    ];
+    if (event.tenantId !== undefined) {
+      columns.unshift('tenant_id');
+      values.unshift(event.tenantId);
+    }
+    await this.db.manager().query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
   }
 
   /** Newest first; `beforeId` is the cursor. */

@@ -6,7 +6,7 @@ import { Db } from '../../database/db.js';
 import { type AuditEvent, toAuditEventModel } from './audit-event.model.js';
 import type { AuditEventsArgs } from './dto/audit-events.args.js';
 import { currentRequestContext } from '../../common/request-context.js';
-import { AuditRepository } from './audit.repository.js';
+import { AuditRepository, type NewAuditEvent } from './audit.repository.js';
 
 export interface AuditInput {
   readonly tenantId: string;
@@ -38,32 +38,27 @@ export class AuditService {
   }
 
   async record(actor: Principal | null, input: AuditInput): Promise<void> {
-    const ctx = currentRequestContext();
-    await this.repo.insert({
-      tenantId: input.tenantId,
-      ...actorFields(actor),
-      action: input.action,
-      targetType: input.targetType,
-      targetId: input.targetId,
-      ip: ctx?.ip ?? null,
-      requestId: ctx?.requestId ?? null,
-      detail: input.detail ?? {},
-    });
+    await this.repo.insert({ tenantId: input.tenantId, ...entry(actor, input) });
   }
 
   /** For cross-tenant (SystemContext) reads by platform admins. */
   async recordPlatform(actor: Principal, input: Omit<AuditInput, 'tenantId'>): Promise<void> {
-    const ctx = currentRequestContext();
-    await this.repo.insertPlatform({
-      ...actorFields(actor),
-      action: input.action,
-      targetType: input.targetType,
-      targetId: input.targetId,
-      ip: ctx?.ip ?? null,
-      requestId: ctx?.requestId ?? null,
-      detail: input.detail ?? {},
-    });
+    await this.repo.insertPlatform(entry(actor, input));
   }
+}
+
+/** Who, what, and from where (the request context). */
+function entry(actor: Principal | null, input: Omit<AuditInput, 'tenantId'>): Omit<NewAuditEvent, 'tenantId'> {
+  const ctx = currentRequestContext();
+  return {
+    ...actorFields(actor),
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId,
+    ip: ctx?.ip ?? null,
+    requestId: ctx?.requestId ?? null,
+    detail: input.detail ?? {},
+  };
 }
 
 function actorFields(actor: Principal | null): { actorType: 'USER' | 'SERVICE_ACCOUNT' | 'SYSTEM'; actorId: string; actorLabel: string } {

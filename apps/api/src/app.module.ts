@@ -29,14 +29,32 @@ import { HospitalUserResolver, MeResolver } from './modules/user/user.resolver.j
 import { UserRepository } from './modules/user/user.repository.js';
 import { UserService } from './modules/user/user.service.js';
 import { LOGGER, OidcProviderService } from './oidc/oidc-provider.service.js';
+import type { BlobStore } from './modules/blob/blob-store.js';
+import { DicomwebController } from './modules/dicomweb/dicomweb.controller.js';
+import { DicomwebRepository } from './modules/dicomweb/dicomweb.repository.js';
+import { DicomwebService } from './modules/dicomweb/dicomweb.service.js';
+import { IngestRepository } from './modules/ingest/ingest.repository.js';
+import { BLOB_STORE, IngestService, JOB_QUEUE, PATIENT_KEYER } from './modules/ingest/ingest.service.js';
+import type { JobQueue } from './modules/ingest/job-queue.js';
+import type { PatientKeyer } from './modules/ingest/patient-key.js';
+import { StudyRepository } from './modules/study/study.repository.js';
+import { StudyResolver } from './modules/study/study.resolver.js';
+import { StudyService } from './modules/study/study.service.js';
+
+/** Collaborators made (and closed) by the platform, outside Nest. */
+export interface AppResources {
+  readonly blobStore: BlobStore;
+  readonly jobQueue: JobQueue;
+  readonly patientKeyer: PatientKeyer;
+}
 
 /** Every GraphQL resolver: the code-first schema is built from these. */
-export const RESOLVERS = [AuditResolver, HospitalResolver, MeResolver, HospitalUserResolver, ServiceAccountResolver] as const;
+export const RESOLVERS = [AuditResolver, HospitalResolver, MeResolver, HospitalUserResolver, ServiceAccountResolver, StudyResolver] as const;
 
 @Module({})
 export class AppModule {
   /** The whole API, given its validated config, a logger and an initialised DataSource of the app role. */
-  static create(config: ApiConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+  static create(config: ApiConfig, logger: Logger, dataSource: DataSource, resources: AppResources): DynamicModule {
     const db = new Db(dataSource);
     let schema: GraphQLSchema | null = null;
     return {
@@ -71,11 +89,20 @@ export class AppModule {
           formatError: createFormatError(logger),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, DicomwebController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: Db, useValue: db },
+        { provide: BLOB_STORE, useValue: resources.blobStore },
+        { provide: JOB_QUEUE, useValue: resources.jobQueue },
+        { provide: PATIENT_KEYER, useValue: resources.patientKeyer },
+        IngestRepository,
+        IngestService,
+        DicomwebRepository,
+        DicomwebService,
+        StudyRepository,
+        StudyService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         {
@@ -94,7 +121,7 @@ export class AppModule {
         ServiceAccountRepository,
         ServiceAccountService,
       ],
-      exports: [OidcProviderService, Db],
+      exports: [OidcProviderService, Db, IngestService],
     };
   }
 }

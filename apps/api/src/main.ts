@@ -63,6 +63,10 @@ function printBanner(platform: Platform, totalMs: number): void {
     `  Cruciate is running at ${platform.url}  (started in ${(totalMs / 1000).toFixed(1)} s)`,
     `  GraphQL: ${platform.url}/graphql   Health: ${platform.url}/health/ready`,
     `  OpenID issuer: ${platform.config.issuerUrl}`,
+    platform.dimsePort === null
+      ? '  DICOM listener: off'
+      : `  DICOM C-STORE/C-ECHO: ${platform.config.DIMSE_HOST}:${platform.dimsePort} (called AE title = the hospital's AE title)`,
+    `  DICOMweb: ${platform.url}/dicomweb`,
   ];
   if (platform.embedded) {
     lines.push(`  Embedded PostgreSQL on 127.0.0.1:${platform.config.EMBEDDED_PG_PORT}, data in ${platform.config.DATA_DIR}`);

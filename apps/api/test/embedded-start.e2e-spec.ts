@@ -69,6 +69,7 @@ describe('npm start on an empty data directory (embedded PostgreSQL, built-in pr
       PORT: String(await freePort()),
       EMBEDDED_PG_PORT: String(await freePort()),
       WORKER_HEALTH_PORT: String(await freePort()),
+      DIMSE_PORT: String(await freePort()),
       LOG_LEVEL: 'info',
     };
     first = await startLikeNpmStart(env);

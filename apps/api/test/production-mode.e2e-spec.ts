@@ -25,7 +25,10 @@ describe('production mode with an external OpenID issuer', () => {
       },
     });
     const logger = pino({ level: 'info', mixin: () => ({}) }, sink);
-    api = await startTestPlatform({ NODE_ENV: 'production', OIDC_ISSUER_URL: issuer.config.issuerUrl, LOG_LEVEL: 'info' }, logger);
+    api = await startTestPlatform(
+      { NODE_ENV: 'production', OIDC_ISSUER_URL: issuer.config.issuerUrl, LOG_LEVEL: 'info', PATIENT_KEY_SECRET: 'production-test-patient-key' },
+      logger,
+    );
     hospital = await createTestHospital();
   });
   afterAll(async () => {

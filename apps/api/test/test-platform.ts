@@ -24,6 +24,7 @@ export async function startTestPlatform(env: Record<string, string> = {}, logger
       MIGRATE_ON_START: 'false',
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
       START_WORKER: 'false',
+      DIMSE_PORT: '0',
       ...env,
     },
     logger,

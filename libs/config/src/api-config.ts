@@ -57,6 +57,28 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   { name: 'GRAPHQL_MAX_COMPLEXITY', description: 'Largest GraphQL query complexity accepted', default: '1000', secret: false },
   { name: 'SHUTDOWN_GRACE_MS', description: 'How long shutdown waits for requests in flight', default: '10000', secret: false },
   { name: 'WEB_DIST_DIR', description: 'Built web app served at /', default: 'apps/web/dist', secret: false },
+  {
+    name: 'BLOB_DIR',
+    description: 'Folder of the filesystem blob store (DICOM files, content-addressed by SHA-256)',
+    default: '$DATA_DIR/blobs',
+    secret: false,
+  },
+  {
+    name: 'PATIENT_KEY_SECRET',
+    description: 'Key of the HMAC that turns PatientID into the pseudonymous patient key (required in production; embedded: generated under DATA_DIR)',
+    default: '(generated)',
+    secret: true,
+  },
+  { name: 'MAX_INSTANCE_BYTES', description: 'Largest DICOM instance accepted', default: '67108864', secret: false },
+  { name: 'STOW_MAX_REQUEST_BYTES', description: 'Largest STOW-RS request body', default: '2147483648', secret: false },
+  {
+    name: 'SERIES_QUIET_PERIOD_S',
+    description: 'A series still receiving after this many quiet seconds is completed (several associations)',
+    default: '120',
+    secret: false,
+  },
+  { name: 'DIMSE_HOST', description: 'Address the DICOM C-STORE/C-ECHO listener binds to', default: '127.0.0.1', secret: false },
+  { name: 'DIMSE_PORT', description: 'Port of the DICOM listener (0 = any free port; -1 = off)', default: '11112', secret: false },
   { name: 'START_WORKER', description: '`npm start` also runs an inference worker process', default: 'true', secret: false },
 ];
 
@@ -104,6 +126,21 @@ export const apiEnvSchema = z.object({
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(1000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   WEB_DIST_DIR: z.string().default('apps/web/dist'),
+  BLOB_DIR: z.string().optional(),
+  PATIENT_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  MAX_INSTANCE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  STOW_MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024 * 1024),
+  SERIES_QUIET_PERIOD_S: z.coerce.number().int().min(1).default(120),
+  DIMSE_HOST: z.string().default('127.0.0.1'),
+  DIMSE_PORT: z.coerce.number().int().min(-1).max(65535).default(11112),
   START_WORKER: bool.default(true),
 });
 
@@ -117,6 +154,9 @@ function crossChecks(env: Record<string, string>): string[] {
   if (env['NODE_ENV'] === 'production' && !env['OIDC_ISSUER_URL']) {
     problems.push('OIDC_ISSUER_URL: is required in production (the built-in provider is for embedded/dev/test use)');
   }
+  if (env['NODE_ENV'] === 'production' && !env['PATIENT_KEY_SECRET']) {
+    problems.push('PATIENT_KEY_SECRET: is required in production (it keys the pseudonymous patient key)');
+  }
   if (env['NODE_ENV'] === 'production' && !env['DATABASE_URL']) {
     problems.push('DATABASE_URL: is required in production (the embedded database is for local use)');
   }
@@ -125,9 +165,10 @@ function crossChecks(env: Record<string, string>): string[] {
 
 type ApiEnv = z.output<typeof apiEnvSchema>;
 
-export interface ApiConfig extends Omit<ApiEnv, 'PUBLIC_URL' | 'DATA_DIR'> {
+export interface ApiConfig extends Omit<ApiEnv, 'PUBLIC_URL' | 'DATA_DIR' | 'BLOB_DIR'> {
   readonly PUBLIC_URL: string;
   readonly DATA_DIR: string;
+  readonly BLOB_DIR: string;
   /** True when DATABASE_URL is unset and the platform runs its own PostgreSQL. */
   readonly isEmbeddedDatabase: boolean;
   /** True when OIDC_ISSUER_URL is unset and the in-process OpenID provider issues tokens. */
@@ -144,6 +185,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     ...parsed,
     PUBLIC_URL: publicUrl,
     DATA_DIR: path.resolve(parsed.DATA_DIR),
+    BLOB_DIR: path.resolve(parsed.BLOB_DIR ?? path.join(parsed.DATA_DIR, 'blobs')),
     isEmbeddedDatabase: !parsed.DATABASE_URL,
     isBuiltInIssuer: !parsed.OIDC_ISSUER_URL,
     issuerUrl: parsed.OIDC_ISSUER_URL ?? `${publicUrl}/oidc`,

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quoteIdent, withClient } from './client.js';
+import { ensureJobQueue } from './job-queue.js';
 
 /** The repository's migrations/ folder. */
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
@@ -45,9 +46,15 @@ export async function listMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
 /**
  * Applies pending forward-only migrations, each in its own transaction, under an advisory lock so
  * that concurrent starters do not race. A migration that changed after it was applied stops the run:
- * migrations are never edited once they land.
+ * migrations are never edited once they land. Then the job queue's schema (pg-boss) and queues.
  */
 export async function migrate(options: MigrateOptions): Promise<MigrationResult> {
+  const result = await migrateSql(options);
+  await ensureJobQueue(options.ownerUrl, options.appRole);
+  return result;
+}
+
+async function migrateSql(options: MigrateOptions): Promise<MigrationResult> {
   const files = await listMigrations(options.dir);
   const log = options.log ?? (() => undefined);
   return withClient(options.ownerUrl, async (client) => {

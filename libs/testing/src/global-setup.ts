@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -13,11 +13,13 @@ import { freePort } from './free-port.js';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let embedded: EmbeddedDatabase | null = null;
+  let embeddedDir: string | null = null;
   let adminUrl = process.env['TEST_DATABASE_ADMIN_URL'];
   if (!adminUrl) {
-    const dir = path.join(os.tmpdir(), 'cruciate-test-postgres');
-    await mkdir(dir, { recursive: true });
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    // A cluster of its own per run, so parallel runs never share a data directory.
+    embeddedDir = await mkdtemp(path.join(os.tmpdir(), 'cruciate-test-postgres-'));
+    await chmod(embeddedDir, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: embeddedDir, port: await freePort() });
     adminUrl = embedded.adminUrl;
   }
   const database = `cruciate_test_${Date.now()}_${process.pid}`;
@@ -43,5 +45,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await c.query(`DROP DATABASE IF EXISTS "${database}"`);
     });
     await embedded?.stop();
+    if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
   };
 }

@@ -3,3 +3,5 @@ export { signInWithPkce, clientCredentialsToken, type PkceSignIn } from './oidc-
 export { createTestHospital, createTestPlatformAdmin, type TestHospital, type TestUser, type TestServiceAccount, systemQuery } from './factories.js';
 export { testDatabase, type TestDatabase } from './test-database.js';
 export { gql, type GqlResponse } from './graphql-client.js';
+export { stow, stowBody, multipartParts, type StowResponse } from './dicomweb-client.js';
+export * from './synthetic-dicom.js';

@@ -15,6 +15,12 @@ import { NestPinoLogger } from '../common/nest-logger.js';
 import { Db } from '../database/db.js';
 import { ENTITIES } from '../database/entities.js';
 import { OidcProviderService } from '../oidc/oidc-provider.service.js';
+import { FilesystemBlobStore } from '../modules/blob/blob-store.js';
+import { IngestService } from '../modules/ingest/ingest.service.js';
+import { DimseListener } from '../modules/dimse/dimse-listener.js';
+import { HospitalRepository } from '../modules/hospital/hospital.repository.js';
+import { JobQueue } from '../modules/ingest/job-queue.js';
+import { PatientKeyer } from '../modules/ingest/patient-key.js';
 import { seedDemoData } from './seed.js';
 
 export interface PlatformOptions {
@@ -28,6 +34,8 @@ export interface Platform {
   readonly url: string;
   readonly app: INestApplication;
   readonly logger: Logger;
+  /** Port of the DICOM C-STORE/C-ECHO listener, null when it is off. */
+  readonly dimsePort: number | null;
   /** Connection string of the application role (for the worker). */
   readonly appDatabaseUrl: string;
   readonly embedded: EmbeddedDatabase | null;
@@ -73,6 +81,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   if (!appUrl) throw new Error('no database URL');
 
   let dataSource: DataSource | null = null;
+  let jobQueue: JobQueue | null = null;
+  let sweeper: NodeJS.Timeout | null = null;
+  let dimse: DimseListener | null = null;
+  let dimsePort: number | null = null;
   let seededDemo = false;
   let app: NestExpressApplication | null = null;
   try {
@@ -103,8 +115,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       seededDemo = seed.created;
     }
 
+    jobQueue = await step('jobQueue', () => JobQueue.start(appUrl));
+    const resources = {
+      blobStore: new FilesystemBlobStore(config.BLOB_DIR),
+      jobQueue,
+      patientKeyer: await PatientKeyer.load(config.PATIENT_KEY_SECRET, config.DATA_DIR),
+    };
     app = await step('nest', () =>
-      NestFactory.create<NestExpressApplication>(AppModule.create(config, logger, dataSource!), {
+      NestFactory.create<NestExpressApplication>(AppModule.create(config, logger, dataSource!, resources), {
         bodyParser: false,
         logger: new NestPinoLogger(logger),
         abortOnError: false,
@@ -136,7 +154,33 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     app.use('/graphql', express.json({ limit: config.BODY_LIMIT }), jsonBodyErrorHandler(logger));
     for (const mw of webAppMiddleware(path.resolve(config.WEB_DIST_DIR))) app.use(mw);
     await step('listen', () => app!.listen(config.PORT, config.HOST));
+    // Series that arrive over several associations complete after a quiet period.
+    const ingest = app.get(IngestService);
+    sweeper = setInterval(
+      () => {
+        ingest.completeQuietSeries().catch((err: unknown) => logger.error({ err }, 'completing quiet series failed'));
+      },
+      Math.min(30_000, (config.SERIES_QUIET_PERIOD_S * 1000) / 2),
+    );
+    sweeper.unref();
+    if (config.DIMSE_PORT >= 0) {
+      const db = app.get(Db);
+      const hospitals = app.get(HospitalRepository);
+      dimse = new DimseListener({
+        host: config.DIMSE_HOST,
+        port: config.DIMSE_PORT,
+        ingest,
+        logger,
+        maxInstanceBytes: config.MAX_INSTANCE_BYTES,
+        shutdownTimeoutMs: config.SHUTDOWN_GRACE_MS,
+        resolveHospital: (ae) => db.forSystem('DIMSE association: called AE title -> hospital', () => hospitals.findByAeTitle(ae)),
+      });
+      dimsePort = (await step('dimse', () => dimse!.start())).port;
+    }
   } catch (err) {
+    await dimse?.stop().catch(() => undefined);
+    if (sweeper) clearInterval(sweeper);
+    await jobQueue?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
@@ -149,6 +193,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   const nest = app;
   const ds = dataSource;
+  const jobs = jobQueue;
+  const listener = dimse;
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -156,6 +202,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     app: nest,
     logger,
     appDatabaseUrl: appUrl,
+    dimsePort,
     embedded,
     seeded: seededDemo,
     timings,
@@ -167,7 +214,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
         await drained;
         clearTimeout(timer);
+        if (sweeper) clearInterval(sweeper);
+        // Associations in flight finish (and complete their series) before the database goes.
+        await listener?.stop();
         await nest.close();
+        await jobs.stop();
         if (ds.isInitialized) await ds.destroy();
         await embedded?.stop();
       })();

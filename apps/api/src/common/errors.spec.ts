@@ -18,12 +18,19 @@ const ALL_CODES: Record<DomainErrorCode, true> = {
   SERVICE_ACCOUNT_NOT_FOUND: true,
   ALREADY_REVOKED: true,
   INVALID_INPUT: true,
+  DICOM_REJECTED: true,
+  INSTANCE_CONFLICT: true,
+  BAD_REQUEST: true,
+  UNSUPPORTED_MEDIA_TYPE: true,
+  DICOM_NOT_FOUND: true,
+  NOT_ACCEPTABLE: true,
+  STUDY_NOT_FOUND: true,
 };
 
 describe('domain error mapping', () => {
   it.each(Object.keys(ALL_CODES) as DomainErrorCode[])('%s maps to a public code and an HTTP status', (code) => {
     const pub = publicCodeOf(code);
-    expect(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT']).toContain(pub);
+    expect(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_ACCEPTABLE']).toContain(pub);
     expect(httpStatusOf(pub)).toBeGreaterThanOrEqual(400);
   });
 

@@ -1,5 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { AuthErrorCode } from '../auth/auth.errors.js';
+import type { DicomwebErrorCode } from '../modules/dicomweb/dicomweb.errors.js';
+import type { IngestErrorCode } from '../modules/ingest/ingest.errors.js';
+import type { StudyErrorCode } from '../modules/study/study.errors.js';
 import type { HospitalErrorCode } from '../modules/hospital/hospital.errors.js';
 import type { ServiceAccountErrorCode } from '../modules/service-account/service-account.errors.js';
 import type { UserErrorCode } from '../modules/user/user.errors.js';
@@ -9,10 +12,11 @@ export type InputErrorCode = 'INVALID_INPUT';
 export class InputError extends DomainError<InputErrorCode> {}
 
 /** Every domain error code of the API. Adding a code fails typecheck until it is mapped below. */
-export type DomainErrorCode = AuthErrorCode | HospitalErrorCode | UserErrorCode | ServiceAccountErrorCode | InputErrorCode;
+export type DomainErrorCode =
+  AuthErrorCode | HospitalErrorCode | UserErrorCode | ServiceAccountErrorCode | InputErrorCode | IngestErrorCode | DicomwebErrorCode | StudyErrorCode;
 
 /** Codes clients see in `extensions.code`. */
-export type PublicErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT';
+export type PublicErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_ACCEPTABLE';
 
 export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
   switch (code) {
@@ -26,6 +30,8 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'HOSPITAL_NOT_FOUND':
     case 'USER_NOT_FOUND':
     case 'SERVICE_ACCOUNT_NOT_FOUND':
+    case 'DICOM_NOT_FOUND':
+    case 'STUDY_NOT_FOUND':
       return 'NOT_FOUND';
     case 'SLUG_TAKEN':
     case 'AE_TITLE_TAKEN':
@@ -33,10 +39,17 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'ALREADY_SUSPENDED':
     case 'NOT_SUSPENDED':
     case 'ALREADY_REVOKED':
+    case 'INSTANCE_CONFLICT':
       return 'CONFLICT';
     case 'INVALID_INPUT':
     case 'INVALID_ROLES':
+    case 'DICOM_REJECTED':
+    case 'BAD_REQUEST':
       return 'BAD_USER_INPUT';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 'NOT_ACCEPTABLE':
+      return 'NOT_ACCEPTABLE';
     default: {
       const unmapped: never = code;
       throw new Error(`unmapped domain error code ${String(unmapped)}`);
@@ -68,6 +81,10 @@ export function httpStatusOf(code: PublicErrorCode): number {
       return 400;
     case 'CONFLICT':
       return 409;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'NOT_ACCEPTABLE':
+      return 406;
     default: {
       const unmapped: never = code;
       throw new Error(`unmapped public error code ${String(unmapped)}`);

@@ -17,6 +17,8 @@ const PASS_THROUGH = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_ACCEPTABLE',
 ]);
 
 /**

@@ -1,7 +1,11 @@
 import type { AuthenticatedRequest } from '../auth/current-principal.decorator.js';
+import type DataLoader from 'dataloader';
+import type { Series } from '../modules/study/study.model.js';
 import type { Loaders } from './loaders.js';
 
 export interface GraphQLRequestContext {
   req: AuthenticatedRequest;
   loaders: Loaders;
+  /** Per-request loader of a study's series, made on first use. */
+  studySeries?: DataLoader<string, Series[]>;
 }

@@ -1,0 +1,102 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+export interface StoredBlob {
+  /** Content address: `sha256/<2>/<2>/<hex>`. */
+  readonly key: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** Where DICOM files and derived arrays live. Keys are content addresses, so writes are idempotent. */
+export interface BlobStore {
+  put(bytes: Uint8Array): Promise<StoredBlob>;
+  get(key: string): Promise<Buffer>;
+  stream(key: string): Readable;
+  has(key: string): Promise<boolean>;
+}
+
+/**
+ * Filesystem blob store. Received bytes are stored untouched: written to a temp file, fsync'd, then
+ * renamed into place (atomic), and the folder fsync'd, so a blob either exists whole or not at all.
+ */
+export class FilesystemBlobStore implements BlobStore {
+  private readonly tmpDir: string;
+  private ready: Promise<void> | null = null;
+
+  constructor(private readonly root: string) {
+    this.tmpDir = path.join(root, 'tmp');
+  }
+
+  async put(bytes: Uint8Array): Promise<StoredBlob> {
+    await this.init();
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const key = keyOf(sha256);
+    const target = this.pathOf(key);
+    if (await exists(target)) return { key, sha256, size: bytes.byteLength };
+    await mkdir(path.dirname(target), { recursive: true });
+    const tmp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+    const fh = await open(tmp, 'wx', 0o640);
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      // link() fails if another writer already placed the same content: both are the same bytes.
+      await link(tmp, target).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') await rename(tmp, target);
+      });
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+    await syncDir(path.dirname(target));
+    return { key, sha256, size: bytes.byteLength };
+  }
+
+  async get(key: string): Promise<Buffer> {
+    return readFile(this.pathOf(key));
+  }
+
+  stream(key: string): Readable {
+    return createReadStream(this.pathOf(key));
+  }
+
+  async has(key: string): Promise<boolean> {
+    return exists(this.pathOf(key));
+  }
+
+  private pathOf(key: string): string {
+    if (!/^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) throw new Error(`invalid blob key ${key}`);
+    return path.join(this.root, key);
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= mkdir(this.tmpDir, { recursive: true }).then(() => undefined);
+    return this.ready;
+  }
+}
+
+export function keyOf(sha256: string): string {
+  return `sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,377 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
+import { parseInstance } from '@cruciate/dicom';
+import { compressWithGdcm, makeSeries } from '@cruciate/testing';
+import { IngestError } from '../ingest/ingest.errors.js';
+import type { StoreOutcome } from '../ingest/ingest.service.js';
+import { DimseListener, type DimseHospital, type DimseIngest } from './dimse-listener.js';
+
+/**
+ * The listener alone on a real socket, driven by the real dcmtk tools. Ingest is a fake that records what it gets
+ * (a collaborator, not the database); the full path with the database is the e2e test.
+ */
+
+type Behaviour = 'store' | 'reject-sop-class' | 'conflict' | 'crash' | 'slow';
+
+interface StoreCall {
+  readonly tenantId: string;
+  readonly bytes: Buffer;
+}
+interface CompleteCall {
+  readonly tenantId: string;
+  readonly seriesIds: readonly string[];
+  readonly actor: unknown;
+  readonly source: Record<string, unknown>;
+}
+
+class FakeIngest implements DimseIngest {
+  behaviour: Behaviour = 'store';
+  readonly stored: StoreCall[] = [];
+  readonly completed: CompleteCall[] = [];
+  private readonly seen = new Set<string>();
+
+  storeInstance(tenantId: string, bytes: Uint8Array): Promise<StoreOutcome> {
+    this.stored.push({ tenantId, bytes: Buffer.from(bytes) });
+    switch (this.behaviour) {
+      case 'reject-sop-class':
+        return Promise.reject(new IngestError('DICOM_REJECTED', 'x', 'SOP_CLASS_NOT_SUPPORTED'));
+      case 'conflict':
+        return Promise.reject(new IngestError('INSTANCE_CONFLICT', 'already stored with different content'));
+      case 'crash':
+        return Promise.reject(new Error('database connection lost'));
+      case 'store':
+      case 'slow':
+        break;
+    }
+    const parsed = parseInstance(bytes);
+    const duplicate = this.seen.has(parsed.sopInstanceUid);
+    this.seen.add(parsed.sopInstanceUid);
+    const outcome: StoreOutcome = {
+      status: duplicate ? 'DUPLICATE' : 'STORED',
+      instanceId: `instance:${parsed.sopInstanceUid}`,
+      seriesId: `series:${parsed.seriesInstanceUid}`,
+      studyId: `study:${parsed.studyInstanceUid}`,
+      sopClassUid: parsed.sopClassUid,
+      sopInstanceUid: parsed.sopInstanceUid,
+      studyInstanceUid: parsed.studyInstanceUid,
+    };
+    const delay = this.behaviour === 'slow' ? 300 : 0;
+    return new Promise((resolve) => setTimeout(() => resolve(outcome), delay));
+  }
+
+  completeSeries(tenantId: string, seriesIds: readonly string[], actor: null, source: Record<string, unknown> = {}) {
+    this.completed.push({ tenantId, seriesIds: [...seriesIds], actor, source });
+    return Promise.resolve({ enqueued: [...seriesIds], notApplicable: [] });
+  }
+
+  reset(): void {
+    this.behaviour = 'store';
+    this.stored.length = 0;
+    this.completed.length = 0;
+  }
+}
+
+const HOSPITALS: Record<string, DimseHospital> = {
+  GOODAE: { id: 'hospital-good', aeTitle: 'GOODAE', status: 'ACTIVE' },
+  LOCKEDAE: { id: 'hospital-locked', aeTitle: 'LOCKEDAE', status: 'ACTIVE', allowedCallingAes: ['MODALITY1'] },
+  SUSPENDEDAE: { id: 'hospital-suspended', aeTitle: 'SUSPENDEDAE', status: 'SUSPENDED' },
+};
+
+interface ToolResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+function run(tool: string, args: readonly string[]): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    execFile(tool, args, { env: { ...process.env, TCP_NODELAY: '1' }, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** Bytes after the File Meta Information group of a Part 10 file. */
+function datasetOf(file: Buffer): Buffer {
+  return file.subarray(132 + 12 + file.readUInt32LE(140));
+}
+
+describe('DimseListener (dcmtk against the real socket)', () => {
+  const ingest = new FakeIngest();
+  const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
+  let listener: DimseListener;
+  let port: number;
+  let dir: string;
+
+  const echo = (calledAe: string, callingAe = 'ECHOSCU') => run('echoscu', ['-aet', callingAe, '-aec', calledAe, '127.0.0.1', String(port)]);
+  const store = (calledAe: string, files: readonly string[], extra: readonly string[] = []) =>
+    run('storescu', ['-v', ...extra, '-aet', 'MODALITY1', '-aec', calledAe, '127.0.0.1', String(port), ...files]);
+
+  async function writeFiles(name: string, files: readonly Buffer[]): Promise<string[]> {
+    return Promise.all(
+      files.map(async (file, i) => {
+        const target = path.join(dir, `${name}-${i}.dcm`);
+        await writeFile(target, file);
+        return target;
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'cruciate-dimse-'));
+    listener = new DimseListener({
+      host: '127.0.0.1',
+      port: 0,
+      ingest,
+      resolveHospital: (calledAe) => (calledAe === 'BROKENAE' ? Promise.reject(new Error('database down')) : Promise.resolve(HOSPITALS[calledAe] ?? null)),
+      logger,
+    });
+    ({ port } = await listener.start());
+  });
+
+  afterAll(async () => {
+    await listener.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => ingest.reset());
+
+  it('binds only the address it was given', () => {
+    expect(listener.address()).toMatchObject({ address: '127.0.0.1', port });
+  });
+
+  it('answers C-ECHO for a known called AE title', async () => {
+    const result = await echo('GOODAE');
+    expect(result.output).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('rejects the association for an unknown called AE title or a suspended hospital', async () => {
+    for (const calledAe of ['BADAE', 'SUSPENDEDAE']) {
+      const result = await echo(calledAe);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/Called AE Title Not Recognized/i);
+    }
+  });
+
+  it('rejects the association (transient) when the hospital lookup fails', async () => {
+    const result = await echo('BROKENAE');
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/Rejected Transient/i);
+    expect((await echo('GOODAE')).code).toBe(0);
+  });
+
+  it('applies the calling AE allow-list', async () => {
+    const refused = await echo('LOCKEDAE', 'INTRUDER');
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/Calling AE Title Not Recognized/i);
+    expect((await echo('LOCKEDAE', 'MODALITY1')).code).toBe(0);
+  });
+
+  it('stores every instance byte-identical and completes the series once after release', async () => {
+    const series = makeSeries({ slices: 2, rows: 32, columns: 32 });
+    const files = await writeFiles('series', series.files);
+    const result = await store('GOODAE', files);
+    expect(result.code, result.output).toBe(0);
+
+    expect(ingest.stored).toHaveLength(2);
+    for (const [i, call] of ingest.stored.entries()) {
+      expect(call.tenantId).toBe('hospital-good');
+      expect(datasetOf(call.bytes).equals(datasetOf(series.files[i]!))).toBe(true);
+      const parsed = parseInstance(call.bytes);
+      expect(parsed.sopInstanceUid).toBe(series.sopInstanceUids[i]);
+      expect(parsed.transferSyntaxUid).toBe('1.2.840.10008.1.2.1');
+    }
+    // Completion runs before the A-RELEASE-RP, so it is done when storescu exits.
+    expect(ingest.completed).toEqual([
+      {
+        tenantId: 'hospital-good',
+        seriesIds: [`series:${series.seriesInstanceUid}`],
+        actor: null,
+        source: { via: 'DIMSE', callingAe: 'MODALITY1', calledAe: 'GOODAE', peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown },
+      },
+    ]);
+  });
+
+  it('keeps the transfer syntax of each file: implicit, deflated and compressed', async () => {
+    const implicit = makeSeries({ slices: 1, rows: 16, columns: 16, transferSyntax: 'implicit-le' });
+    const deflated = makeSeries({ slices: 1, rows: 16, columns: 16, transferSyntax: 'deflated-le' });
+    const rle = await compressWithGdcm(makeSeries({ slices: 1, rows: 16, columns: 16 }).files[0]!, 'rle');
+    const originals = [implicit.files[0]!, deflated.files[0]!, rle];
+    const files = await writeFiles('syntaxes', originals);
+    // storescu proposes only uncompressed syntaxes unless told: -xd deflated, -xr RLE (plus uncompressed fallbacks).
+    for (const [i, proposal] of [[], ['-xd'], ['-xr']].entries()) {
+      const result = await store('GOODAE', [files[i]!], proposal);
+      expect(result.code, result.output).toBe(0);
+    }
+    expect(ingest.stored.map((c) => parseInstance(c.bytes).transferSyntaxUid)).toEqual(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.5']);
+    const [sentImplicit, sentDeflated, sentRle] = ingest.stored.map((c) => datasetOf(c.bytes));
+    expect(sentImplicit!.equals(datasetOf(originals[0]!))).toBe(true);
+    expect(sentRle!.equals(datasetOf(originals[2]!))).toBe(true);
+    // storescu inflates and deflates again on the way (its own compression level): the content is what we compare.
+    expect(inflateRawSync(sentDeflated!).equals(inflateRawSync(datasetOf(originals[1]!)))).toBe(true);
+    expect(ingest.completed).toHaveLength(3);
+  });
+
+  it('answers success for a re-sent instance (duplicate)', async () => {
+    const files = await writeFiles('dup', makeSeries({ slices: 1, rows: 16, columns: 16 }).files);
+    expect((await store('GOODAE', files)).code).toBe(0);
+    const again = await store('GOODAE', files);
+    expect(again.code, again.output).toBe(0);
+    expect(ingest.stored).toHaveLength(2);
+    expect(ingest.completed).toHaveLength(2);
+  });
+
+  it.each([
+    ['reject-sop-class', 'DIMSE Status                  : 0x0122', '[x]'],
+    ['conflict', 'DIMSE Status                  : 0xa900', '[SOP Instance UID already stored with different content]'],
+    ['crash', 'DIMSE Status                  : 0xc001', '[processing failure]'],
+  ] as const)('reports the failure status when ingest says %s', async (behaviour, status, comment) => {
+    ingest.behaviour = behaviour;
+    const series = makeSeries({ slices: 1, rows: 16, columns: 16 });
+    const result = await store('GOODAE', await writeFiles(behaviour, series.files), ['-d']);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain(status);
+    expect(result.output).toContain(`(0000,0902) LO ${comment}`);
+    expect(ingest.stored).toHaveLength(1);
+    // Nothing stored: nothing to complete.
+    expect(ingest.completed).toHaveLength(0);
+  });
+
+  it('refuses a SOP class it does not store without calling ingest', async () => {
+    const ct = makeSeries({ slices: 1, rows: 16, columns: 16, sopClass: '1.2.840.10008.5.1.4.1.1.2' });
+    const result = await store('GOODAE', await writeFiles('ct', ct.files));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/no presentation context/i);
+    expect(ingest.stored).toHaveLength(0);
+  });
+
+  it('survives garbage, an oversized PDU header and a silent connection', async () => {
+    const garbage = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => garbage.once('connect', resolve));
+    garbage.end(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    await new Promise((resolve) => garbage.once('close', resolve));
+
+    const huge = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => huge.once('connect', resolve));
+    huge.write(Buffer.from([0x04, 0x00, 0xff, 0xff, 0xff, 0xf0, 0x00, 0x00]));
+    // The listener cuts it off at the header instead of buffering 4 GiB.
+    await new Promise((resolve) => huge.once('close', resolve));
+
+    const silent = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    silent.destroy();
+
+    expect((await echo('GOODAE')).code).toBe(0);
+  });
+});
+
+describe('DimseListener limits and shutdown', () => {
+  const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'cruciate-dimse-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function listenerWith(ingest: FakeIngest, extra: { maxInstanceBytes?: number; shutdownTimeoutMs?: number } = {}): DimseListener {
+    return new DimseListener({
+      host: '127.0.0.1',
+      port: 0,
+      ingest,
+      resolveHospital: (calledAe) => Promise.resolve(HOSPITALS[calledAe] ?? null),
+      logger,
+      ...extra,
+    });
+  }
+
+  it('refuses an instance over the size limit with 0xA700 and never hands it to ingest', async () => {
+    const ingest = new FakeIngest();
+    const listener = listenerWith(ingest, { maxInstanceBytes: 4096 });
+    const { port } = await listener.start();
+    try {
+      const file = path.join(dir, 'big.dcm');
+      await writeFile(file, makeSeries({ slices: 1, rows: 64, columns: 64 }).files[0]!);
+      const result = await run('storescu', ['-d', '-aec', 'GOODAE', '127.0.0.1', String(port), file]);
+      expect(result.output).toContain('DIMSE Status                  : 0xa700');
+      expect(result.output).toContain('(0000,0902) LO [instance exceeds 4096 bytes]');
+      expect(ingest.stored).toHaveLength(0);
+    } finally {
+      await listener.stop();
+    }
+  });
+
+  it('stop() lets an association in flight finish, then refuses new connections', async () => {
+    const ingest = new FakeIngest();
+    ingest.behaviour = 'slow';
+    const listener = listenerWith(ingest, { shutdownTimeoutMs: 20_000 });
+    const { port } = await listener.start();
+    const series = makeSeries({ slices: 4, rows: 16, columns: 16 });
+    const files = await Promise.all(
+      series.files.map(async (f, i) => {
+        const target = path.join(dir, `slow-${i}.dcm`);
+        await writeFile(target, f);
+        return target;
+      }),
+    );
+    const sending = run('storescu', ['-aet', 'MODALITY1', '-aec', 'GOODAE', '127.0.0.1', String(port), ...files]);
+    while (ingest.stored.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await listener.stop();
+    const result = await sending;
+    expect(result.code, result.output).toBe(0);
+    expect(ingest.stored).toHaveLength(4);
+    expect(ingest.completed).toHaveLength(1);
+    expect((await run('echoscu', ['-aec', 'GOODAE', '127.0.0.1', String(port)])).code).not.toBe(0);
+  });
+
+  it('completes the series once when the SCU drops the connection mid-association', async () => {
+    const ingest = new FakeIngest();
+    ingest.behaviour = 'slow';
+    const listener = listenerWith(ingest);
+    const { port } = await listener.start();
+    try {
+      const series = makeSeries({ slices: 6, rows: 16, columns: 16 });
+      const files = await Promise.all(
+        series.files.map(async (f, i) => {
+          const target = path.join(dir, `drop-${i}.dcm`);
+          await writeFile(target, f);
+          return target;
+        }),
+      );
+      const child = spawn('storescu', ['-aec', 'GOODAE', '127.0.0.1', String(port), ...files], { env: { ...process.env, TCP_NODELAY: '1' }, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      while (ingest.stored.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      child.kill('SIGKILL');
+      await exited;
+      await vi.waitFor(() => expect(ingest.completed).toHaveLength(1));
+      // The store in flight when the connection dropped finished first and is part of the completion.
+      expect(ingest.completed[0]!.seriesIds).toEqual([`series:${series.seriesInstanceUid}`]);
+      expect(ingest.stored.length).toBeLessThan(6);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(ingest.completed).toHaveLength(1);
+    } finally {
+      await listener.stop();
+    }
+  });
+
+  it('stop() aborts connections that outlive the shutdown timeout', async () => {
+    const listener = listenerWith(new FakeIngest(), { shutdownTimeoutMs: 200 });
+    const { port } = await listener.start();
+    const idle = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => idle.once('connect', resolve));
+    const closed = new Promise((resolve) => idle.once('close', resolve));
+    const started = Date.now();
+    await listener.stop();
+    await closed;
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

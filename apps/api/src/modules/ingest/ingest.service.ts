@@ -1,0 +1,213 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ApiConfig } from '@cruciate/config';
+import { StudyStatus } from '@cruciate/contracts';
+import { chooseSeries, DicomRejectError, parseInstance, type ParsedInstance, selectSeries, type SeriesSummary } from '@cruciate/dicom';
+import type { Principal } from '../../auth/principal.js';
+import { API_CONFIG } from '../../config.token.js';
+import { Db } from '../../database/db.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { BlobStore } from '../blob/blob-store.js';
+import { IngestError } from './ingest.errors.js';
+import { IngestRepository, type SeriesRow } from './ingest.repository.js';
+import type { JobQueue } from './job-queue.js';
+import type { PatientKeyer } from './patient-key.js';
+
+export const BLOB_STORE = Symbol('BLOB_STORE');
+export const JOB_QUEUE = Symbol('JOB_QUEUE');
+export const PATIENT_KEYER = Symbol('PATIENT_KEYER');
+
+export interface StoreOutcome {
+  readonly status: 'STORED' | 'DUPLICATE';
+  readonly instanceId: string;
+  readonly seriesId: string;
+  readonly studyId: string;
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly studyInstanceUid: string;
+}
+
+export interface CompletionOutcome {
+  /** Series for which an inference job was enqueued. */
+  readonly enqueued: readonly string[];
+  /** Studies that ended NOT_APPLICABLE, with the reason. */
+  readonly notApplicable: readonly { studyId: string; reason: string }[];
+}
+
+/** Who sent the DICOM: an authenticated principal (STOW-RS) or a DIMSE association. */
+export type IngestSource =
+  { readonly principal: Principal } | { readonly dimse: { readonly callingAe: string; readonly calledAe: string; readonly peer: string } };
+
+/**
+ * Ingest of DICOM instances, the same for C-STORE and STOW-RS: parse and validate the header, store the
+ * bytes untouched by content hash, index patient/study/series/instance (idempotent by SOP Instance UID),
+ * and, when a series completes, select the series to classify and enqueue its inference job in the same
+ * transaction.
+ */
+@Injectable()
+export class IngestService {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly db: Db,
+    private readonly repo: IngestRepository,
+    private readonly audit: AuditService,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    @Inject(PATIENT_KEYER) private readonly patientKeys: PatientKeyer,
+  ) {}
+
+  /** The pseudonymous key of a PatientID in this hospital (QIDO PatientID matching). */
+  patientKeyOf(tenantId: string, patientId: string): string {
+    return this.patientKeys.keyOf(tenantId, patientId);
+  }
+
+  /** Parses and validates without storing (DicomRejectError -> IngestError DICOM_REJECTED). */
+  parse(bytes: Uint8Array): ParsedInstance {
+    try {
+      return parseInstance(bytes, { maxBytes: this.config.MAX_INSTANCE_BYTES });
+    } catch (err) {
+      if (err instanceof DicomRejectError) throw new IngestError('DICOM_REJECTED', err.message, err.code);
+      throw new IngestError('DICOM_REJECTED', 'not a readable DICOM object', 'NOT_DICOM');
+    }
+  }
+
+  async storeInstance(tenantId: string, bytes: Uint8Array): Promise<StoreOutcome> {
+    const parsed = this.parse(bytes);
+    // The blob is written first; a blob without a row is unreferenced garbage, never counted as stored.
+    const blob = await this.blobs.put(bytes);
+    const result = await this.db.withTenant(tenantId, () =>
+      this.repo.insertInstance({
+        tenantId,
+        patient: { key: this.patientKeys.keyOf(tenantId, parsed.patientId ?? ''), sex: normaliseSex(parsed.patientSex), birthYear: parsed.patientBirthYear },
+        study: {
+          uid: parsed.studyInstanceUid,
+          accession: parsed.accessionNumber,
+          date: isoDate(parsed.studyDate),
+          time: parsed.studyTime,
+          description: parsed.studyDescription,
+        },
+        series: {
+          uid: parsed.seriesInstanceUid,
+          modality: parsed.modality,
+          description: parsed.seriesDescription,
+          number: parsed.seriesNumber,
+          bodyPart: parsed.bodyPartExamined,
+          orientation: parsed.imageOrientationPatient,
+        },
+        instance: {
+          sopInstanceUid: parsed.sopInstanceUid,
+          sopClassUid: parsed.sopClassUid,
+          instanceNumber: parsed.instanceNumber,
+          sliceLocation: parsed.sliceLocation,
+          imagePosition: parsed.imagePositionPatient,
+          blobKey: blob.key,
+          sha256: blob.sha256,
+          sizeBytes: blob.size,
+          transferSyntax: parsed.transferSyntaxUid,
+          rows: parsed.rows,
+          columns: parsed.columns,
+          numberOfFrames: parsed.numberOfFrames,
+        },
+      }),
+    );
+    if (!result.inserted && result.storedSha256 !== blob.sha256) {
+      throw new IngestError('INSTANCE_CONFLICT', `SOP Instance ${parsed.sopInstanceUid} is already stored with different content; the first copy is kept`);
+    }
+    return {
+      status: result.inserted ? 'STORED' : 'DUPLICATE',
+      instanceId: result.instanceId,
+      seriesId: result.seriesId,
+      studyId: result.studyId,
+      sopClassUid: parsed.sopClassUid,
+      sopInstanceUid: parsed.sopInstanceUid,
+      studyInstanceUid: parsed.studyInstanceUid,
+    };
+  }
+
+  /**
+   * Marks series complete (their association or request ended, or they went quiet), decides per study which
+   * series the model reads, and enqueues its inference job in the same transaction. Re-sent series (no new
+   * instances since the last job) enqueue nothing.
+   */
+  async completeSeries(
+    tenantId: string,
+    seriesIds: readonly string[],
+    actor: Principal | null,
+    source: Record<string, unknown> = {},
+  ): Promise<CompletionOutcome> {
+    if (seriesIds.length === 0) return { enqueued: [], notApplicable: [] };
+    return this.db.withTenant(tenantId, async (manager) => {
+      await this.repo.markComplete(tenantId, seriesIds);
+      const enqueued: string[] = [];
+      const notApplicable: { studyId: string; reason: string }[] = [];
+      for (const studyId of await this.repo.studiesOfSeries(tenantId, seriesIds)) {
+        const all = await this.repo.seriesOfStudy(tenantId, studyId);
+        const complete = all.filter((s) => s.status === 'COMPLETE');
+        const decisions = complete.map((s) => ({ row: s, ...selectSeries(summaryOf(s)) }));
+        const eligible = decisions.filter((d) => d.selected);
+        const chosenIndex = eligible.length > 0 ? chooseSeries(eligible.map((d) => summaryOf(d.row))) : -1;
+        const chosen = chosenIndex >= 0 ? eligible[chosenIndex] : undefined;
+        for (const d of decisions) {
+          const isChosen = d === chosen;
+          const reason = d.selected && !isChosen && chosen ? `eligible, but series ${chosen.row.series_instance_uid} was preferred` : d.reason;
+          await this.repo.setSelection(tenantId, d.row.id, isChosen, d.plane, reason);
+        }
+        const status = await this.repo.studyStatus(tenantId, studyId);
+        if (chosen) {
+          if (chosen.row.enqueued_instance_count !== chosen.row.instance_count) {
+            await this.jobs.sendInference(manager, { tenantId, seriesId: chosen.row.id });
+            await this.repo.setEnqueued(tenantId, chosen.row.id, chosen.row.instance_count);
+            enqueued.push(chosen.row.id);
+            if (status !== StudyStatus.REVIEWED) await this.repo.setStudyStatus(tenantId, studyId, StudyStatus.QUEUED, null);
+          }
+        } else if (complete.length === all.length && status === StudyStatus.RECEIVING) {
+          const reason = `no series the model can read: ${decisions.map((d) => d.reason).join('; ')}`;
+          await this.repo.setStudyStatus(tenantId, studyId, StudyStatus.NOT_APPLICABLE, reason);
+          notApplicable.push({ studyId, reason });
+        }
+        await this.audit.record(actor, {
+          tenantId,
+          action: 'study.ingest',
+          targetType: 'study',
+          targetId: studyId,
+          detail: {
+            ...source,
+            seriesCompleted: complete.map((s) => s.id).filter((id) => seriesIds.includes(id)),
+            enqueued: chosen && enqueued.includes(chosen.row.id) ? [chosen.row.id] : [],
+          },
+        });
+      }
+      return { enqueued, notApplicable };
+    });
+  }
+
+  /** Completes series that stopped receiving more than SERIES_QUIET_PERIOD_S ago (all hospitals). */
+  async completeQuietSeries(): Promise<number> {
+    const quiet = await this.db.forSystem('complete series that went quiet (maintenance)', () => this.repo.quietSeries(this.config.SERIES_QUIET_PERIOD_S, 500));
+    const byTenant = new Map<string, string[]>();
+    for (const s of quiet) byTenant.set(s.tenant_id, [...(byTenant.get(s.tenant_id) ?? []), s.id]);
+    for (const [tenantId, ids] of byTenant) await this.completeSeries(tenantId, ids, null, { trigger: 'quiet-period' });
+    return quiet.length;
+  }
+}
+
+function summaryOf(s: SeriesRow): SeriesSummary {
+  return {
+    modality: s.modality,
+    seriesDescription: s.description,
+    bodyPartExamined: s.body_part,
+    imageOrientationPatient: s.image_orientation,
+    instanceCount: s.instance_count,
+  };
+}
+
+function isoDate(dicomDate: string | null): string | null {
+  const m = dicomDate ? /^(\d{4})(\d{2})(\d{2})$/.exec(dicomDate.trim()) : null;
+  if (!m) return null;
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  return Number.isNaN(Date.parse(iso)) ? null : iso;
+}
+
+function normaliseSex(sex: string | null): string | null {
+  const s = sex?.trim().toUpperCase();
+  return s === 'M' || s === 'F' || s === 'O' ? s : null;
+}

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { clientCredentialsToken, createTestHospital, makeSeries, multipartParts, systemQuery, type TestHospital } from '@cruciate/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../src/bootstrap/platform.js';
+import { startTestPlatform } from './test-platform.js';
+
+const run = promisify(execFile);
+const env = { ...process.env, TCP_NODELAY: '1' };
+
+async function writeFiles(files: readonly Buffer[]): Promise<string[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'storescu-'));
+  return Promise.all(
+    files.map(async (f, i) => {
+      const p = path.join(dir, `${String(i).padStart(4, '0')}.dcm`);
+      await writeFile(p, f);
+      return p;
+    }),
+  );
+}
+
+describe('DIMSE listener: dcmtk storescu / echoscu against the real platform', () => {
+  let platform: Platform;
+  let a: TestHospital;
+  let b: TestHospital;
+  const port = () => String(platform.dimsePort);
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    [a, b] = await Promise.all([createTestHospital(), createTestHospital()]);
+  });
+  afterAll(async () => platform?.close());
+
+  it('listens on loopback only', () => {
+    expect(platform.dimsePort).toBeGreaterThan(0);
+    expect(platform.config.DIMSE_HOST).toBe('127.0.0.1');
+  });
+
+  it("C-ECHO to the hospital's AE title succeeds; an unknown called AE is rejected", async () => {
+    await expect(run('echoscu', ['-aec', a.aeTitle, '-aet', 'MODALITY', '127.0.0.1', port()], { env })).resolves.toBeDefined();
+    await expect(run('echoscu', ['-aec', 'NOBODY', '-aet', 'MODALITY', '127.0.0.1', port()], { env })).rejects.toMatchObject({
+      code: expect.any(Number) as unknown,
+    });
+  });
+
+  it('storescu pushes a study: every file byte-identical, indexed, one job for the sagittal series, none for the axial', async () => {
+    const sag = makeSeries({ plane: 'sagittal', slices: 14, seriesDescription: 'SAG PD FS' });
+    const ax = makeSeries({ plane: 'axial', slices: 9, studyInstanceUid: sag.studyInstanceUid, seriesDescription: 'AX PD', seriesNumber: 4 });
+    const paths = await writeFiles([...sag.files, ...ax.files]);
+    await run('storescu', ['-aec', a.aeTitle, '-aet', 'MODALITY', '127.0.0.1', port(), ...paths], { env });
+
+    const series = await systemQuery<{ id: string; series_instance_uid: string; instance_count: number; selected_for_inference: boolean; status: string }>(
+      `SELECT id, series_instance_uid, instance_count, selected_for_inference, status FROM series WHERE tenant_id = $1 AND study_id = (SELECT id FROM study WHERE tenant_id = $1 AND study_instance_uid = $2)`,
+      [a.id, sag.studyInstanceUid],
+    );
+    const bySeries = new Map(series.map((s) => [s.series_instance_uid, s]));
+    expect(bySeries.get(sag.seriesInstanceUid)).toMatchObject({ instance_count: 14, selected_for_inference: true, status: 'COMPLETE' });
+    expect(bySeries.get(ax.seriesInstanceUid)).toMatchObject({ instance_count: 9, selected_for_inference: false, status: 'COMPLETE' });
+    const jobs = await systemQuery<{ series: string }>(
+      `SELECT data->>'seriesId' AS series FROM pgboss.job WHERE name = 'inference' AND data->>'tenantId' = $1`,
+      [a.id],
+    );
+    expect(jobs.map((j) => j.series)).toEqual([bySeries.get(sag.seriesInstanceUid)!.id]);
+
+    // Byte-identical: what WADO-RS returns is what storescu sent (the Part 10 meta group is ours, the dataset is theirs).
+    const token = await clientCredentialsToken(platform.url, a.integrator.clientId, a.integrator.secret);
+    const res = await fetch(`${platform.url}/dicomweb/studies/${sag.studyInstanceUid}/series/${sag.seriesInstanceUid}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const parts = multipartParts(Buffer.from(await res.arrayBuffer()), res.headers.get('content-type')!);
+    expect(parts).toHaveLength(14);
+    const datasetOf = (file: Buffer): Buffer => {
+      const metaLength = file.readUInt32LE(132 + 8);
+      return file.subarray(132 + 12 + metaLength);
+    };
+    const sent = new Set(sag.files.map((f) => datasetOf(f).toString('base64')));
+    for (const p of parts) expect(sent.has(datasetOf(p.body).toString('base64'))).toBe(true);
+  });
+
+  it('re-sending the same files stores nothing new and enqueues no second job', async () => {
+    const sag = makeSeries({ plane: 'sagittal', slices: 10 });
+    const paths = await writeFiles(sag.files);
+    await run('storescu', ['-aec', a.aeTitle, '127.0.0.1', port(), ...paths], { env });
+    await run('storescu', ['-aec', a.aeTitle, '127.0.0.1', port(), ...paths], { env });
+    const [s] = await systemQuery<{ id: string; instance_count: number }>(
+      `SELECT id, instance_count FROM series WHERE tenant_id = $1 AND series_instance_uid = $2`,
+      [a.id, sag.seriesInstanceUid],
+    );
+    expect(s!.instance_count).toBe(10);
+    const jobs = await systemQuery(`SELECT 1 FROM pgboss.job WHERE name = 'inference' AND data->>'seriesId' = $1`, [s!.id]);
+    expect(jobs).toHaveLength(1);
+  });
+
+  it("the called AE title decides the hospital: B's AE title stores into B, never into A", async () => {
+    const sag = makeSeries({ plane: 'sagittal', slices: 8 });
+    await run('storescu', ['-aec', b.aeTitle, '127.0.0.1', port(), ...(await writeFiles(sag.files))], { env });
+    const rows = await systemQuery<{ tenant_id: string }>(`SELECT tenant_id FROM study WHERE study_instance_uid = $1`, [sag.studyInstanceUid]);
+    expect(rows.map((r) => r.tenant_id)).toEqual([b.id]);
+  });
+
+  it('a malformed instance gets a failure status and nothing is stored; the listener keeps serving', async () => {
+    const bad = makeSeries({ slices: 1, extraAttributes: [{ tag: '00280010', vr: 'US', value: 80 }] });
+    const result = await run('storescu', ['-d', '-aec', a.aeTitle, '127.0.0.1', port(), ...(await writeFiles(bad.files))], { env }).catch(
+      (err: { stdout: string; stderr: string }) => err,
+    );
+    expect(`${result.stdout}${result.stderr}`).toMatch(/0xa900/i);
+    expect(await systemQuery(`SELECT 1 FROM instance WHERE sop_instance_uid = $1`, [bad.sopInstanceUids[0]])).toHaveLength(0);
+    await expect(run('echoscu', ['-aec', a.aeTitle, '127.0.0.1', port()], { env })).resolves.toBeDefined();
+  });
+});

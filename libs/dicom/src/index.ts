@@ -1,0 +1,42 @@
+export {
+  TRANSFER_SYNTAX,
+  SOP_CLASS,
+  DicomRejectError,
+  type DicomRejectCode,
+  type ParsedInstance,
+  type SeriesSummary,
+  type SeriesSelection,
+  type Plane,
+} from './types.js';
+export {
+  parseInstance,
+  inflatePart10,
+  expectedPixelDataLength,
+  DEFAULT_MAX_INSTANCE_BYTES,
+  UNCOMPRESSED_TRANSFER_SYNTAXES,
+  type ParseInstanceOptions,
+} from './parse-instance.js';
+export {
+  planeOf,
+  selectSeries,
+  chooseSeries,
+  seriesHints,
+  PLANE_DOMINANCE,
+  DEFAULT_MIN_INSTANCES,
+  type SeriesHints,
+  type SelectSeriesOptions,
+  type SeriesDecision,
+  type PlaneSource,
+} from './series-selection.js';
+export {
+  decodeUncompressedFrame,
+  windowToGray8,
+  defaultWindow,
+  encodePngGray8,
+  crc32,
+  PixelDecodeError,
+  type PixelFrame,
+  type Window,
+  type DefaultWindowOptions,
+} from './pixels.js';
+export { toDicomJson, BULK_DATA_VRS } from './dicom-json.js';

@@ -1,0 +1,153 @@
+import { deflateSync } from 'node:zlib';
+import { inflatePart10, UNCOMPRESSED_TRANSFER_SYNTAXES } from './parse-instance.js';
+import { TRANSFER_SYNTAX, type ParsedInstance } from './types.js';
+
+/** Pixel data this module cannot decode (encapsulated, unusual bit depths, frame out of range). */
+export class PixelDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PixelDecodeError';
+  }
+}
+
+export type PixelFrame = Int32Array | Float32Array;
+
+/**
+ * One frame of native (uncompressed) pixel data as modality values: stored values masked to BitsStored
+ * (sign-extended when PixelRepresentation is 1), then Rescale Slope/Intercept applied. Int32Array when the rescale
+ * keeps integers, Float32Array otherwise. Samples stay interleaved when SamplesPerPixel > 1.
+ * `bytes` is the Part 10 file `parsed` came from (for the deflated transfer syntax it is inflated here).
+ */
+export function decodeUncompressedFrame(bytes: Uint8Array, parsed: ParsedInstance, frameIndex = 0): PixelFrame {
+  const { pixelData, rows, columns, bitsAllocated, transferSyntaxUid } = parsed;
+  if (pixelData === null || rows === null || columns === null || bitsAllocated === null) throw new PixelDecodeError('instance has no pixel data');
+  if (pixelData.encapsulated || !UNCOMPRESSED_TRANSFER_SYNTAXES.has(transferSyntaxUid)) {
+    throw new PixelDecodeError(`pixel data in transfer syntax ${transferSyntaxUid} is compressed; only native pixel data is decoded here`);
+  }
+  if (bitsAllocated !== 8 && bitsAllocated !== 16) throw new PixelDecodeError(`BitsAllocated ${bitsAllocated} is not supported`);
+  if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= parsed.numberOfFrames) {
+    throw new PixelDecodeError(`frame ${frameIndex} does not exist (the instance has ${parsed.numberOfFrames})`);
+  }
+  const source = transferSyntaxUid === TRANSFER_SYNTAX.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN ? inflatePart10(bytes) : bytes;
+  const count = rows * columns * (parsed.samplesPerPixel ?? 1);
+  const bytesPerSample = bitsAllocated / 8;
+  const start = pixelData.offset + frameIndex * count * bytesPerSample;
+  if (start + count * bytesPerSample > source.length || start + count * bytesPerSample > pixelData.offset + pixelData.length) {
+    throw new PixelDecodeError(`frame ${frameIndex} runs past the end of the pixel data`);
+  }
+  const view = new DataView(source.buffer, source.byteOffset + start, count * bytesPerSample);
+  const littleEndian = transferSyntaxUid !== TRANSFER_SYNTAX.EXPLICIT_VR_BIG_ENDIAN;
+  const signed = parsed.pixelRepresentation === 1;
+  const bitsStored = Math.min(parsed.bitsStored ?? bitsAllocated, bitsAllocated);
+  const slope = parsed.rescaleSlope ?? 1;
+  const intercept = parsed.rescaleIntercept ?? 0;
+  const integral = Number.isInteger(slope) && Number.isInteger(intercept);
+  const out: PixelFrame = integral ? new Int32Array(count) : new Float32Array(count);
+  const shift = 32 - bitsStored;
+  const mask = (1 << bitsStored) - 1;
+
+  for (let i = 0; i < count; i++) {
+    const raw = bitsAllocated === 8 ? view.getUint8(i) : view.getUint16(i * 2, littleEndian);
+    // Keep the stored bits (HighBit = BitsStored - 1); sign-extend them for signed pixels.
+    const stored = signed ? (raw << shift) >> shift : raw & mask;
+    out[i] = stored * slope + intercept;
+  }
+  return out;
+}
+
+export interface Window {
+  readonly center: number;
+  readonly width: number;
+}
+
+/**
+ * DICOM linear VOI LUT (PS3.3 C.11.2.1.2.1) to 8-bit grey: values at or below c - 0.5 - (w - 1) / 2 map to 0,
+ * above c - 0.5 + (w - 1) / 2 to 255, linearly in between. Widths below 1 are treated as 1.
+ */
+export function windowToGray8(frame: ArrayLike<number>, center: number, width: number): Uint8Array {
+  const w = Math.max(1, width);
+  const low = center - 0.5 - (w - 1) / 2;
+  const high = center - 0.5 + (w - 1) / 2;
+  const out = new Uint8Array(frame.length);
+  for (let i = 0; i < frame.length; i++) {
+    const x = frame[i] as number;
+    if (x <= low) out[i] = 0;
+    else if (x > high) out[i] = 255;
+    else out[i] = Math.round(((x - (center - 0.5)) / (w - 1) + 0.5) * 255);
+  }
+  return out;
+}
+
+export interface DefaultWindowOptions {
+  /** Percentile (0-100) mapped to black; 0 uses the minimum. Default 0.5. */
+  readonly lowerPercentile?: number;
+  /** Percentile (0-100) mapped to white; 100 uses the maximum. Default 99.5. */
+  readonly upperPercentile?: number;
+}
+
+/**
+ * A window spanning the frame's value range between two percentiles (robust to a few outliers), chosen so the
+ * lower value maps to 0 and the upper to 255 under windowToGray8.
+ */
+export function defaultWindow(frame: ArrayLike<number>, options: DefaultWindowOptions = {}): Window {
+  if (frame.length === 0) return { center: 0.5, width: 1 };
+  const sorted = Float64Array.from(frame).sort();
+  const at = (percentile: number): number => {
+    const clamped = Math.min(100, Math.max(0, percentile));
+    return sorted[Math.round((clamped / 100) * (sorted.length - 1))] as number;
+  };
+  const lo = at(options.lowerPercentile ?? 0.5);
+  const hi = at(options.upperPercentile ?? 99.5);
+  if (hi <= lo) return { center: lo + 0.5, width: 1 };
+  return { center: (lo + hi) / 2 + 0.5, width: hi - lo + 1 };
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 (ISO 3309 / PNG / zlib polynomial 0xEDB88320). */
+export function crc32(...chunks: readonly Uint8Array[]): number {
+  let crc = 0xffffffff;
+  for (const chunk of chunks) {
+    for (let i = 0; i < chunk.length; i++) crc = (CRC_TABLE[(crc ^ (chunk[i] as number)) & 0xff] as number) ^ (crc >>> 8);
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function pngChunk(type: string, data: Uint8Array): Buffer {
+  const typeBytes = Buffer.from(type, 'latin1');
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(data.length);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32BE(crc32(typeBytes, data));
+  return Buffer.concat([head, typeBytes, data, tail]);
+}
+
+/** An 8-bit greyscale PNG (colour type 0), scanlines unfiltered (filter type 0), one zlib IDAT chunk. */
+export function encodePngGray8(width: number, height: number, pixels: Uint8Array): Buffer {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`invalid PNG size ${width}x${height}`);
+  if (pixels.length !== width * height) throw new RangeError(`expected ${width * height} pixels for ${width}x${height}, got ${pixels.length}`);
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 0; // colour type: greyscale
+  header[10] = 0; // compression: deflate
+  header[11] = 0; // filter method 0
+  header[12] = 0; // no interlace
+  const raw = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width + 1)] = 0; // filter type None
+    raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  }
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', new Uint8Array(0))]);
+}

@@ -213,6 +213,14 @@ describe('DICOMweb: STOW-RS, QIDO-RS, WADO-RS, and the study index', () => {
       expect(res.failed[0]!.reason).toBe(0xa900);
     });
 
+    it('roles: a hospital admin may upload but not search or read images (403)', async () => {
+      const admin = (await signInWithPkce(platform.url, a.admin.email, a.admin.password)).accessToken;
+      const res = await fetch(`${platform.url}/dicomweb/studies`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(res.status).toBe(403);
+      const upload = await stow(platform.url, admin, makeSeries({ slices: 1 }).files);
+      expect(upload.status).toBe(200);
+    });
+
     it('not multipart/related -> 415; no token -> 401', async () => {
       const res = await fetch(`${platform.url}/dicomweb/studies`, {
         method: 'POST',

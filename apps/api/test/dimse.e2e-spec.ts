@@ -29,7 +29,7 @@ describe('DIMSE listener: dcmtk storescu / echoscu against the real platform', (
   const port = () => String(platform.dimsePort);
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({ MAX_INSTANCE_BYTES: String(96 * 1024) });
     [a, b] = await Promise.all([createTestHospital(), createTestHospital()]);
   });
   afterAll(async () => platform?.close());

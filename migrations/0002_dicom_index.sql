@@ -1,5 +1,9 @@
 -- 0002: DICOM index (patient, study, series, instance), tenant-owned with row-level security.
 
+-- Calling AE titles allowed to send to the hospital's called AE title (NULL or empty: any).
+ALTER TABLE hospital ADD COLUMN allowed_calling_aes text[]
+  CHECK (allowed_calling_aes IS NULL OR cardinality(allowed_calling_aes) <= 100);
+
 CREATE TABLE patient (
   tenant_id uuid NOT NULL REFERENCES hospital (id),
   id uuid NOT NULL DEFAULT gen_random_uuid(),

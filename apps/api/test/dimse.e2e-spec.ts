@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { clientCredentialsToken, createTestHospital, makeSeries, multipartParts, systemQuery, type TestHospital } from '@cruciate/testing';
+import { clientCredentialsToken, createTestHospital, gql, makeSeries, multipartParts, signInWithPkce, systemQuery, type TestHospital } from '@cruciate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../src/bootstrap/platform.js';
 import { startTestPlatform } from './test-platform.js';
@@ -109,5 +109,23 @@ describe('DIMSE listener: dcmtk storescu / echoscu against the real platform', (
     expect(`${result.stdout}${result.stderr}`).toMatch(/0xa900/i);
     expect(await systemQuery(`SELECT 1 FROM instance WHERE sop_instance_uid = $1`, [bad.sopInstanceUids[0]])).toHaveLength(0);
     await expect(run('echoscu', ['-aec', a.aeTitle, '127.0.0.1', port()], { env })).resolves.toBeDefined();
+  });
+
+  it('the hospital admin sets the AE title and a calling-AE allow-list; associations follow them', async () => {
+    const h = await createTestHospital();
+    const admin = (await signInWithPkce(platform.url, h.admin.email, h.admin.password)).accessToken;
+    const res = await gql<{ updateDicomSettings: { aeTitle: string; allowedCallingAes: string[] } }>(
+      platform.url,
+      admin,
+      `mutation { updateDicomSettings(input: { aeTitle: "KNEE_${h.slug.slice(2, 8).toUpperCase()}", allowedCallingAes: ["PACS1"] }) { aeTitle allowedCallingAes } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const ae = res.data!.updateDicomSettings.aeTitle;
+    expect(res.data!.updateDicomSettings.allowedCallingAes).toEqual(['PACS1']);
+    await expect(run('echoscu', ['-aec', ae, '-aet', 'PACS1', '127.0.0.1', port()], { env })).resolves.toBeDefined();
+    await expect(run('echoscu', ['-aec', ae, '-aet', 'INTRUDER', '127.0.0.1', port()], { env })).rejects.toBeDefined();
+    await expect(run('echoscu', ['-aec', h.aeTitle, '-aet', 'PACS1', '127.0.0.1', port()], { env })).rejects.toBeDefined();
+    const taken = await gql(platform.url, admin, `mutation { updateDicomSettings(input: { aeTitle: "${a.aeTitle}", allowedCallingAes: [] }) { aeTitle } }`);
+    expect(taken.code).toBe('CONFLICT');
   });
 });

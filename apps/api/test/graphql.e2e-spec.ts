@@ -46,6 +46,7 @@ const OPERATIONS: readonly Operation[] = [
   },
   { field: 'revokeServiceAccount', allowed: [Role.HOSPITAL_ADMIN], query: () => `mutation { revokeServiceAccount(id: "${randomUUID()}") { id } }` },
   { field: 'auditEvents', allowed: [Role.HOSPITAL_ADMIN], query: () => '{ auditEvents { edges { node { id } } } }' },
+  { field: 'updateDicomSettings', allowed: [Role.HOSPITAL_ADMIN], query: () => 'mutation { updateDicomSettings(input: { allowedCallingAes: [] }) { id } }' },
   { field: 'studies', allowed: [Role.CLINICIAN, Role.INTEGRATOR], query: () => '{ studies(first: 5) { edges { node { id series { id } } } } }' },
   { field: 'study', allowed: [Role.CLINICIAN, Role.INTEGRATOR], query: () => `{ study(id: "${randomUUID()}") { id } }` },
 ];

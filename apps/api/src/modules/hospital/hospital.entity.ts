@@ -18,6 +18,9 @@ export class HospitalEntity {
   @Column({ type: 'text', name: 'ae_title', nullable: true })
   aeTitle!: string | null;
 
+  @Column({ type: 'text', name: 'allowed_calling_aes', array: true, nullable: true })
+  allowedCallingAes!: string[] | null;
+
   @Column({ type: 'uuid', name: 'active_model_version_id', nullable: true })
   activeModelVersionId!: string | null;
 

@@ -22,6 +22,9 @@ export class Hospital {
   @Field(() => String, { nullable: true, description: 'Called AE title that routes C-STORE associations to this hospital' })
   aeTitle!: string | null;
 
+  @Field(() => [String], { description: 'Calling AE titles allowed to send; empty: any' })
+  allowedCallingAes!: string[];
+
   @Field(() => Date)
   createdAt!: Date;
 }
@@ -29,5 +32,5 @@ export class Hospital {
 export const HospitalConnection = connectionOf(Hospital, 'Hospital');
 
 export function toHospitalModel(e: HospitalEntity): Hospital {
-  return { id: e.id, name: e.name, slug: e.slug, status: e.status, aeTitle: e.aeTitle, createdAt: e.createdAt };
+  return { id: e.id, name: e.name, slug: e.slug, status: e.status, aeTitle: e.aeTitle, allowedCallingAes: e.allowedCallingAes ?? [], createdAt: e.createdAt };
 }

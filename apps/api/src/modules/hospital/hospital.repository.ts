@@ -47,6 +47,16 @@ export class HospitalRepository {
     return created;
   }
 
+  async setDicomSettings(id: string, aeTitle: string | null, allowedCallingAes: readonly string[]): Promise<void> {
+    await this.db
+      .manager()
+      .query(`UPDATE hospital SET ae_title = $2, allowed_calling_aes = $3, updated_at = now() WHERE id = $1`, [
+        id,
+        aeTitle,
+        allowedCallingAes.length > 0 ? allowedCallingAes : null,
+      ]);
+  }
+
   async setStatus(id: string, status: HospitalStatus): Promise<void> {
     await this.db.manager().query(`UPDATE hospital SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
   }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { HospitalStatus, Role } from '@cruciate/contracts';
-import type { Principal } from '../../auth/principal.js';
+import type { Principal, TenantPrincipal } from '../../auth/principal.js';
 import { type Connection, decodeCursor, type PageArgs, pageSize, toConnection } from '../../common/connection.js';
 import { uniqueViolation } from '../../common/pg-errors.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UserService } from '../user/user.service.js';
 import type { CreateHospitalInput } from './dto/create-hospital.input.js';
+import type { DicomSettingsInput } from './dto/dicom-settings.input.js';
 import type { HospitalEntity } from './hospital.entity.js';
 import { HospitalError } from './hospital.errors.js';
 import { type Hospital, toHospitalModel } from './hospital.model.js';
@@ -64,6 +65,31 @@ export class HospitalService {
       const constraint = uniqueViolation(err);
       if (constraint === 'hospital_slug_key') throw new HospitalError('SLUG_TAKEN', `slug "${input.slug}" is already in use`, 'input.slug');
       if (constraint === 'hospital_ae_title_key')
+        throw new HospitalError('AE_TITLE_TAKEN', `AE title "${input.aeTitle ?? ''}" is already in use`, 'input.aeTitle');
+      throw err;
+    }
+  }
+
+  /** Hospital admin: the called AE title that routes C-STORE here, and the calling AE titles allowed. */
+  async updateDicomSettings(actor: TenantPrincipal, input: DicomSettingsInput): Promise<Hospital> {
+    try {
+      return await this.db.withTenant(actor.tenantId, async () => {
+        const before = await this.getById(actor.tenantId);
+        await this.hospitals.setDicomSettings(actor.tenantId, input.aeTitle ?? null, input.allowedCallingAes);
+        await this.audit.record(actor, {
+          tenantId: actor.tenantId,
+          action: 'hospital.dicom_settings',
+          targetType: 'hospital',
+          targetId: actor.tenantId,
+          detail: {
+            from: { aeTitle: before.aeTitle, allowedCallingAes: before.allowedCallingAes },
+            to: { aeTitle: input.aeTitle ?? null, allowedCallingAes: input.allowedCallingAes },
+          },
+        });
+        return toHospitalModel(await this.getById(actor.tenantId));
+      });
+    } catch (err) {
+      if (uniqueViolation(err) === 'hospital_ae_title_key')
         throw new HospitalError('AE_TITLE_TAKEN', `AE title "${input.aeTitle ?? ''}" is already in use`, 'input.aeTitle');
       throw err;
     }

@@ -81,6 +81,23 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(after!.status).toBe('QUEUED');
   });
 
+  it('a series that went quiet is completed by the sweeper (series sent over several associations)', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 8 });
+    const ingest = make(queue);
+    const stored = await Promise.all(series.files.map((f) => ingest.storeInstance(hospital.id, f)));
+    const seriesId = stored[0]!.seriesId;
+    await ingest.completeQuietSeries();
+    // Still inside the quiet period (120 s by default): not completed, no job.
+    const [fresh] = await systemQuery<{ status: string }>(`SELECT status FROM series WHERE id = $1`, [seriesId]);
+    expect(fresh!.status).toBe('RECEIVING');
+    expect(await jobsOf(seriesId)).toHaveLength(0);
+    await systemQuery(`UPDATE series SET last_received_at = now() - interval '1 hour' WHERE id = $1`, [seriesId]);
+    expect(await ingest.completeQuietSeries()).toBeGreaterThanOrEqual(1);
+    expect(await jobsOf(seriesId)).toHaveLength(1);
+    const [row] = await systemQuery<{ status: string }>(`SELECT status FROM series WHERE id = $1`, [seriesId]);
+    expect(row!.status).toBe('COMPLETE');
+  });
+
   it('the same instance sent twice at once is stored once', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 1 });
     const ingest = make(queue);

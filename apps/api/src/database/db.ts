@@ -40,6 +40,17 @@ export class Db {
     });
   }
 
+  /**
+   * Runs ONE statement in its own transaction, for hot paths where round trips count. The statement must
+   * set the tenant of its transaction itself (a SQL function taking the tenant, e.g. ingest_instance), so
+   * row-level security holds exactly as in withTenant. Greppable on purpose.
+   */
+  async tenantStatement<T>(tenantId: string, sql: string, params: unknown[]): Promise<T[]> {
+    if (this.scope.getStore()) throw new Error('Db.tenantStatement runs on its own, outside any scope');
+    if (params[0] !== tenantId) throw new Error('Db.tenantStatement: the tenant must be the first parameter');
+    return this.dataSource.query<T[]>(sql, params);
+  }
+
   /** The manager of the scope in hand; repositories call this. Outside a scope it is a bug. */
   manager(): EntityManager {
     const current = this.scope.getStore();

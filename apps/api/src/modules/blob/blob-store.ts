@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -26,6 +26,8 @@ export interface BlobStore {
 export class FilesystemBlobStore implements BlobStore {
   private readonly tmpDir: string;
   private ready: Promise<void> | null = null;
+  /** Folders known to exist (256 x 256 of them at most). */
+  private readonly dirs = new Set<string>();
 
   constructor(private readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
@@ -36,8 +38,11 @@ export class FilesystemBlobStore implements BlobStore {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const key = keyOf(sha256);
     const target = this.pathOf(key);
-    if (await exists(target)) return { key, sha256, size: bytes.byteLength };
-    await mkdir(path.dirname(target), { recursive: true });
+    const dir = path.dirname(target);
+    if (!this.dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
     const tmp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
     const fh = await open(tmp, 'wx', 0o640);
     try {
@@ -47,14 +52,14 @@ export class FilesystemBlobStore implements BlobStore {
       await fh.close();
     }
     try {
-      // link() fails if another writer already placed the same content: both are the same bytes.
-      await link(tmp, target).catch(async (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') await rename(tmp, target);
+      // link() refuses to replace: if the content is already there (same hash, same bytes), keep it.
+      await link(tmp, target).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
       });
     } finally {
       await unlink(tmp).catch(() => undefined);
     }
-    await syncDir(path.dirname(target));
+    await syncDir(dir);
     return { key, sha256, size: bytes.byteLength };
   }
 

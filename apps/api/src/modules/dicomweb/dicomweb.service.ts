@@ -31,6 +31,11 @@ export interface StowResult {
   readonly failed: number;
 }
 
+/** Parts stored at once per STOW request (parse, hash, fsync and index overlap). */
+const STOW_CONCURRENCY = 4;
+
+type PartResult = { kind: 'stored'; item: DicomJsonObject; seriesId: string } | { kind: 'failed'; item: DicomJsonObject } | { kind: 'error'; error: unknown };
+
 const UNCOMPRESSED = new Set<string>([
   TRANSFER_SYNTAX.IMPLICIT_VR_LITTLE_ENDIAN,
   TRANSFER_SYNTAX.EXPLICIT_VR_LITTLE_ENDIAN,
@@ -64,13 +69,52 @@ export class DicomwebService {
     const referenced: DicomJsonObject[] = [];
     const failed: DicomJsonObject[] = [];
     const seriesIds = new Set<string>();
-    const fail = (sopClass: string | null, sopInstance: string | null, reason: number, comment: string): void => {
-      failed.push({
+    const failure = (sopClass: string | null, sopInstance: string | null, reason: number, comment: string): PartResult => ({
+      kind: 'failed',
+      item: {
         '00081150': attr('UI', sopClass),
         '00081155': attr('UI', sopInstance),
         '00081197': attr('US', reason),
         '00000902': attr('LO', comment.slice(0, 64)),
-      });
+      },
+    });
+    // Parts are read one at a time but stored STOW_CONCURRENCY at a time; answers keep the request's order.
+    const inFlight: Promise<PartResult>[] = [];
+    const record = (r: PartResult): void => {
+      if (r.kind === 'error') throw r.error;
+      if (r.kind === 'failed') failed.push(r.item);
+      else {
+        referenced.push(r.item);
+        seriesIds.add(r.seriesId);
+      }
+    };
+    const handle = async (body: Buffer): Promise<PartResult> => {
+      let uids: { sopClass: string | null; sopInstance: string | null } = { sopClass: null, sopInstance: null };
+      try {
+        const parsed = this.ingest.parse(body);
+        uids = { sopClass: parsed.sopClassUid, sopInstance: parsed.sopInstanceUid };
+        if (studyUidFromPath && parsed.studyInstanceUid !== studyUidFromPath) {
+          return failure(uids.sopClass, uids.sopInstance, FAILURE.DATASET_DOES_NOT_MATCH_SOP_CLASS, 'StudyInstanceUID differs from the study in the URL');
+        }
+        const outcome = await this.ingest.storeInstance(p.tenantId, body);
+        return {
+          kind: 'stored',
+          seriesId: outcome.seriesId,
+          item: {
+            '00081150': attr('UI', outcome.sopClassUid),
+            '00081155': attr('UI', outcome.sopInstanceUid),
+            '00081190': attr('UR', this.url(`/studies/${outcome.studyInstanceUid}/series/${parsed.seriesInstanceUid}/instances/${outcome.sopInstanceUid}`)),
+          },
+        };
+      } catch (err) {
+        if (!(err instanceof IngestError)) return { kind: 'error', error: err };
+        return failure(
+          uids.sopClass,
+          uids.sopInstance,
+          err.code === 'INSTANCE_CONFLICT' ? FAILURE.DUPLICATE_SOP_INSTANCE : failureFor(err.dicomCode),
+          err.message,
+        );
+      }
     };
     try {
       for await (const part of readMultipart(req, boundary, {
@@ -78,43 +122,28 @@ export class DicomwebService {
         maxTotalBytes: this.config.STOW_MAX_REQUEST_BYTES,
       })) {
         if ('tooLarge' in part) {
-          fail(null, null, FAILURE.OUT_OF_RESOURCES, `instance exceeds ${this.config.MAX_INSTANCE_BYTES} bytes`);
-          continue;
+          inFlight.push(Promise.resolve(failure(null, null, FAILURE.OUT_OF_RESOURCES, `instance exceeds ${this.config.MAX_INSTANCE_BYTES} bytes`)));
+        } else {
+          const partType = (part.headers['content-type'] ?? 'application/dicom').split(';')[0]?.trim().toLowerCase();
+          inFlight.push(
+            partType === 'application/dicom'
+              ? handle(part.body)
+              : Promise.resolve(failure(null, null, FAILURE.CANNOT_UNDERSTAND, `part type ${partType ?? ''} is not application/dicom`)),
+          );
         }
-        const partType = (part.headers['content-type'] ?? 'application/dicom').split(';')[0]?.trim().toLowerCase();
-        if (partType !== 'application/dicom') {
-          fail(null, null, FAILURE.CANNOT_UNDERSTAND, `part type ${partType ?? ''} is not application/dicom`);
-          continue;
-        }
-        let uids: { sopClass: string | null; sopInstance: string | null } = { sopClass: null, sopInstance: null };
-        try {
-          const parsed = this.ingest.parse(part.body);
-          uids = { sopClass: parsed.sopClassUid, sopInstance: parsed.sopInstanceUid };
-          if (studyUidFromPath && parsed.studyInstanceUid !== studyUidFromPath) {
-            fail(uids.sopClass, uids.sopInstance, FAILURE.DATASET_DOES_NOT_MATCH_SOP_CLASS, 'StudyInstanceUID differs from the study in the URL');
-            continue;
-          }
-          const outcome = await this.ingest.storeInstance(p.tenantId, part.body);
-          seriesIds.add(outcome.seriesId);
-          referenced.push({
-            '00081150': attr('UI', outcome.sopClassUid),
-            '00081155': attr('UI', outcome.sopInstanceUid),
-            '00081190': attr('UR', this.url(`/studies/${outcome.studyInstanceUid}/series/${parsed.seriesInstanceUid}/instances/${outcome.sopInstanceUid}`)),
-          });
-        } catch (err) {
-          if (!(err instanceof IngestError)) throw err;
-          fail(uids.sopClass, uids.sopInstance, err.code === 'INSTANCE_CONFLICT' ? FAILURE.DUPLICATE_SOP_INSTANCE : failureFor(err.dicomCode), err.message);
-        }
+        if (inFlight.length >= STOW_CONCURRENCY) record(await inFlight.shift()!);
       }
     } catch (err) {
-      if (err instanceof MultipartError) {
-        // What was stored before the body broke stays stored and is reported; the rest is a failure.
-        fail(null, null, FAILURE.CANNOT_UNDERSTAND, err.message);
-      } else {
-        throw err;
-      }
+      if (!(err instanceof MultipartError)) throw err;
+      // What was stored before the body broke stays stored and is reported; the rest is a failure.
+      inFlight.push(Promise.resolve(failure(null, null, FAILURE.CANNOT_UNDERSTAND, err.message)));
     } finally {
-      await this.ingest.completeSeries(p.tenantId, [...seriesIds], p, { via: 'STOW-RS' });
+      const rest = await Promise.all(inFlight.splice(0));
+      try {
+        for (const r of rest) record(r);
+      } finally {
+        await this.ingest.completeSeries(p.tenantId, [...seriesIds], p, { via: 'STOW-RS' });
+      }
     }
     const body: DicomJsonObject = {};
     if (studyUidFromPath) body['00081190'] = attr('UR', this.url(`/studies/${studyUidFromPath}`));

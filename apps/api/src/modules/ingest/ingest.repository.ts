@@ -59,46 +59,36 @@ export interface SeriesRow {
   enqueued_instance_count: number | null;
 }
 
-/** The only place that writes the DICOM index. Every statement runs inside the caller's tenant scope. */
+/** The only place that writes the DICOM index. Every statement runs inside a tenant scope (or sets the tenant itself). */
 @Injectable()
 export class IngestRepository {
   constructor(private readonly db: Db) {}
 
-  /** Upserts patient, study and series and inserts the instance, in the current transaction. */
+  /**
+   * Upserts patient, study and series and inserts the instance in ONE round trip (SQL function
+   * ingest_instance, which sets the tenant of its own transaction; RLS applies as everywhere).
+   */
   async insertInstance(row: NewInstanceRow): Promise<InsertedInstance> {
-    const m = this.db.manager();
-    const t = row.tenantId;
-    const [patient] = await m.query<{ id: string }[]>(
-      `INSERT INTO patient (tenant_id, patient_key, sex, birth_year) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (tenant_id, patient_key) DO UPDATE SET sex = coalesce(patient.sex, EXCLUDED.sex), birth_year = coalesce(patient.birth_year, EXCLUDED.birth_year)
-       RETURNING id`,
-      [t, row.patient.key, row.patient.sex, row.patient.birthYear],
-    );
-    const [study] = await m.query<{ id: string }[]>(
-      `INSERT INTO study (tenant_id, patient_id, study_instance_uid, accession, study_date, study_time, description, modalities)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::text IS NULL THEN '{}'::text[] ELSE ARRAY[$8::text] END)
-       ON CONFLICT (tenant_id, study_instance_uid) DO UPDATE SET
-         modalities = CASE WHEN $8::text IS NULL OR $8::text = ANY(study.modalities) THEN study.modalities ELSE study.modalities || $8::text END,
-         updated_at = now()
-       RETURNING id`,
-      [t, patient!.id, row.study.uid, row.study.accession, row.study.date, row.study.time, row.study.description, row.series.modality],
-    );
-    const [series] = await m.query<{ id: string }[]>(
-      `INSERT INTO series (tenant_id, study_id, series_instance_uid, modality, description, series_number, body_part, image_orientation)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (tenant_id, series_instance_uid) DO UPDATE SET last_received_at = now()
-       RETURNING id`,
-      [t, study!.id, row.series.uid, row.series.modality, row.series.description, row.series.number, row.series.bodyPart, row.series.orientation],
-    );
     const i = row.instance;
-    const inserted = await m.query<{ id: string }[]>(
-      `INSERT INTO instance (tenant_id, series_id, sop_instance_uid, sop_class_uid, instance_number, slice_location, image_position,
-                             blob_key, sha256, size_bytes, transfer_syntax, rows, columns, number_of_frames)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (tenant_id, sop_instance_uid) DO NOTHING RETURNING id`,
+    const [result] = await this.db.tenantStatement<{ inserted: boolean; instance_id: string; series_id: string; study_id: string; stored_sha256: string }>(
+      row.tenantId,
+      `SELECT * FROM ingest_instance($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
       [
-        t,
-        series!.id,
+        row.tenantId,
+        row.patient.key,
+        row.patient.sex,
+        row.patient.birthYear,
+        row.study.uid,
+        row.study.accession,
+        row.study.date,
+        row.study.time,
+        row.study.description,
+        row.series.uid,
+        row.series.modality,
+        row.series.description,
+        row.series.number,
+        row.series.bodyPart,
+        row.series.orientation,
         i.sopInstanceUid,
         i.sopClassUid,
         i.instanceNumber,
@@ -113,19 +103,14 @@ export class IngestRepository {
         i.numberOfFrames,
       ],
     );
-    if (inserted[0]) {
-      await m.query(`UPDATE series SET instance_count = instance_count + 1, status = 'RECEIVING', last_received_at = now() WHERE tenant_id = $1 AND id = $2`, [
-        t,
-        series!.id,
-      ]);
-      return { inserted: true, instanceId: inserted[0].id, seriesId: series!.id, studyId: study!.id, storedSha256: i.sha256 };
-    }
-    const [existing] = await m.query<{ id: string; series_id: string; sha256: string; study_id: string }[]>(
-      `SELECT i.id, i.series_id, i.sha256, s.study_id FROM instance i JOIN series s ON s.tenant_id = i.tenant_id AND s.id = i.series_id
-        WHERE i.tenant_id = $1 AND i.sop_instance_uid = $2`,
-      [t, i.sopInstanceUid],
-    );
-    return { inserted: false, instanceId: existing!.id, seriesId: existing!.series_id, studyId: existing!.study_id, storedSha256: existing!.sha256 };
+    if (!result) throw new Error('ingest_instance returned no row');
+    return {
+      inserted: result.inserted,
+      instanceId: result.instance_id,
+      seriesId: result.series_id,
+      studyId: result.study_id,
+      storedSha256: result.stored_sha256,
+    };
   }
 
   seriesOfStudy(tenantId: string, studyId: string): Promise<SeriesRow[]> {

@@ -74,41 +74,39 @@ export class IngestService {
     const parsed = this.parse(bytes);
     // The blob is written first; a blob without a row is unreferenced garbage, never counted as stored.
     const blob = await this.blobs.put(bytes);
-    const result = await this.db.withTenant(tenantId, () =>
-      this.repo.insertInstance({
-        tenantId,
-        patient: { key: this.patientKeys.keyOf(tenantId, parsed.patientId ?? ''), sex: normaliseSex(parsed.patientSex), birthYear: parsed.patientBirthYear },
-        study: {
-          uid: parsed.studyInstanceUid,
-          accession: parsed.accessionNumber,
-          date: isoDate(parsed.studyDate),
-          time: parsed.studyTime,
-          description: parsed.studyDescription,
-        },
-        series: {
-          uid: parsed.seriesInstanceUid,
-          modality: parsed.modality,
-          description: parsed.seriesDescription,
-          number: parsed.seriesNumber,
-          bodyPart: parsed.bodyPartExamined,
-          orientation: parsed.imageOrientationPatient,
-        },
-        instance: {
-          sopInstanceUid: parsed.sopInstanceUid,
-          sopClassUid: parsed.sopClassUid,
-          instanceNumber: parsed.instanceNumber,
-          sliceLocation: parsed.sliceLocation,
-          imagePosition: parsed.imagePositionPatient,
-          blobKey: blob.key,
-          sha256: blob.sha256,
-          sizeBytes: blob.size,
-          transferSyntax: parsed.transferSyntaxUid,
-          rows: parsed.rows,
-          columns: parsed.columns,
-          numberOfFrames: parsed.numberOfFrames,
-        },
-      }),
-    );
+    const result = await this.repo.insertInstance({
+      tenantId,
+      patient: { key: this.patientKeys.keyOf(tenantId, parsed.patientId ?? ''), sex: normaliseSex(parsed.patientSex), birthYear: parsed.patientBirthYear },
+      study: {
+        uid: parsed.studyInstanceUid,
+        accession: parsed.accessionNumber,
+        date: isoDate(parsed.studyDate),
+        time: parsed.studyTime,
+        description: parsed.studyDescription,
+      },
+      series: {
+        uid: parsed.seriesInstanceUid,
+        modality: parsed.modality,
+        description: parsed.seriesDescription,
+        number: parsed.seriesNumber,
+        bodyPart: parsed.bodyPartExamined,
+        orientation: parsed.imageOrientationPatient,
+      },
+      instance: {
+        sopInstanceUid: parsed.sopInstanceUid,
+        sopClassUid: parsed.sopClassUid,
+        instanceNumber: parsed.instanceNumber,
+        sliceLocation: parsed.sliceLocation,
+        imagePosition: parsed.imagePositionPatient,
+        blobKey: blob.key,
+        sha256: blob.sha256,
+        sizeBytes: blob.size,
+        transferSyntax: parsed.transferSyntaxUid,
+        rows: parsed.rows,
+        columns: parsed.columns,
+        numberOfFrames: parsed.numberOfFrames,
+      },
+    });
     if (!result.inserted && result.storedSha256 !== blob.sha256) {
       throw new IngestError('INSTANCE_CONFLICT', `SOP Instance ${parsed.sopInstanceUid} is already stored with different content; the first copy is kept`);
     }

@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+// Ingest benchmark (issue 3): our C-STORE listener vs Orthanc vs dcmtk storescp, our STOW-RS vs Orthanc STOW-RS.
+// `npm run bench` (after `npm run build`). Runs in a private network namespace with only loopback; see README.
+
+import { spawnSync } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  Processes,
+  ROOT,
+  cruciateStudyCounts,
+  integratorToken,
+  isShuttingDown,
+  loadSynthetic,
+  log,
+  makeStudies,
+  makeWorkDir,
+  orthancInstanceCount,
+  runIsolated,
+  sleep,
+  startCruciate,
+  startOrthanc,
+  startStorescp,
+  storescu,
+  stowAll,
+  writeFiles,
+} from './harness.mjs';
+
+const STUDIES = Number(process.env.BENCH_STUDIES ?? 10); // 10 studies x (20 sagittal + 16 coronal + 14 axial) = 500 files
+const STOW_BATCH = 50;
+const TARGET = 1.5;
+const DEADLINE_MS = 8 * 60_000;
+const RESULTS = path.join(ROOT, 'bench/ingest/results.json');
+
+await runIsolated(async () => {
+  const procs = new Processes({ deadlineMs: DEADLINE_MS, name: 'bench/ingest' });
+  let code;
+  try {
+    code = await bench(procs);
+  } catch (err) {
+    procs.failed = true;
+    log(`bench/ingest failed: ${err?.stack ?? err}`);
+    code = 1;
+  }
+  await procs.stopAll();
+  process.exit(code);
+});
+
+async function bench(procs) {
+  const problems = [];
+  const check = (ok, message) => {
+    if (!ok && !isShuttingDown()) {
+      problems.push(message);
+      log(`PROBLEM: ${message}`);
+    }
+  };
+
+  const loadAtStart = round(os.loadavg()[0], 2);
+  const work = await makeWorkDir(procs, 'cruciate-bench');
+  const syn = await loadSynthetic(work);
+  let t0 = performance.now();
+  const warmCstore = makeStudies(syn, { studies: 1, prefix: 'WARMC', planes: [['sagittal', 20]] });
+  const warmStow = makeStudies(syn, { studies: 1, prefix: 'WARMS', planes: [['sagittal', 20]] });
+  const cstoreSet = makeStudies(syn, { studies: STUDIES, prefix: 'CSTORE' });
+  const stowSet = makeStudies(syn, { studies: STUDIES, prefix: 'STOW' });
+  const warmFiles = await writeFiles(path.join(work, 'warm'), warmCstore.files);
+  const cstoreFiles = await writeFiles(path.join(work, 'cstore-set'), cstoreSet.files);
+  const n = cstoreSet.files.length;
+  const bytesPerFile = cstoreSet.files[0].bytes.length;
+  log(
+    `generated 2 x ${n} files (${STUDIES} studies, 256x256 16-bit explicit VR LE, ${bytesPerFile} bytes each) + warm-up sets in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  const cruciate = await startCruciate(procs, work);
+  const token = await integratorToken(cruciate.url);
+  const orthanc = await startOrthanc(procs, work);
+  const storescp = await startStorescp(procs, work, path.join(work, 'storescp-out'));
+  const targets = [
+    { server: 'cruciate', calledAe: cruciate.aeTitle, port: cruciate.dimsePort },
+    { server: 'orthanc', calledAe: orthanc.aeTitle, port: orthanc.dicomPort },
+    { server: 'storescp', calledAe: storescp.aeTitle, port: storescp.port },
+  ];
+  const stowTargets = [
+    { server: 'cruciate', url: `${cruciate.url}/dicomweb/studies`, headers: { authorization: `Bearer ${token}` } },
+    { server: 'orthanc', url: `${orthanc.http}/dicom-web/studies`, headers: {} },
+  ];
+
+  // Warm-up (untimed): one 20-slice series per server and path, so that no timed run pays first-use costs.
+  for (const t of targets) {
+    const r = await storescu({ calledAe: t.calledAe, port: t.port, files: warmFiles });
+    check(r.code === 0 && r.success === warmFiles.length, `warm-up C-STORE to ${t.server}: exit ${r.code}, ${r.success}/${warmFiles.length} stored`);
+  }
+  for (const t of stowTargets) {
+    const r = await stowAll({ url: t.url, headers: t.headers, files: warmStow.files.map((f) => f.bytes), batch: STOW_BATCH });
+    check(
+      r.requests.every((q) => q.status === 200 && q.referenced === q.sent),
+      `warm-up STOW to ${t.server}: ${JSON.stringify(r.requests)}`,
+    );
+  }
+
+  const runs = [];
+  const storescpCount = async () => (await readdir(storescp.outDir)).length;
+
+  // C-STORE: the same files, one association per server.
+  for (const t of targets) {
+    const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : t.server === 'storescp' ? await storescpCount() : 0;
+    log(`C-STORE ${n} files to ${t.server} (AE ${t.calledAe}, one association, TCP_NODELAY=1)`);
+    const r = await storescu({ calledAe: t.calledAe, port: t.port, files: cstoreFiles });
+    check(r.code === 0, `storescu to ${t.server} exited ${r.code ?? r.signal}: ${r.output.slice(-1500)}`);
+    check(r.success === n && r.failures === 0, `C-STORE to ${t.server}: ${r.success} success, ${r.failures} failure responses of ${n} files`);
+    runs.push(row('C-STORE', t.server, n, r.seconds));
+    if (t.server === 'cruciate') {
+      const total = await settle(() => cruciateStudyCounts(cruciate, token, cstoreSet.studyUids).then(sum), n);
+      check(total === n, `cruciate QIDO after C-STORE: ${total} instances in the ${STUDIES} studies, expected ${n}`);
+    } else if (t.server === 'orthanc') {
+      const after = await orthancInstanceCount(orthanc);
+      check(after - before === n, `orthanc /statistics after C-STORE: CountInstances grew by ${after - before}, expected ${n}`);
+    } else {
+      const after = await storescpCount();
+      check(after - before === n, `storescp wrote ${after - before} files, expected ${n}`);
+    }
+  }
+
+  // STOW-RS: a second, fresh set (ours would otherwise take its duplicate fast path), 50 files per request.
+  for (const t of stowTargets) {
+    const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : 0;
+    log(`STOW-RS ${n} files to ${t.server} (${Math.ceil(n / STOW_BATCH)} sequential requests of ${STOW_BATCH})`);
+    const r = await stowAll({ url: t.url, headers: t.headers, files: stowSet.files.map((f) => f.bytes), batch: STOW_BATCH });
+    const bad = r.requests.filter((q) => q.status !== 200 || q.referenced !== q.sent || q.failed !== 0);
+    check(bad.length === 0, `STOW to ${t.server}: ${bad.length} request(s) not fully stored: ${JSON.stringify(bad.slice(0, 3))}`);
+    const referenced = r.requests.reduce((a, q) => a + q.referenced, 0);
+    check(referenced === n, `STOW to ${t.server}: ${referenced} instances referenced in the responses, expected ${n}`);
+    runs.push(row('STOW-RS', t.server, n, r.seconds));
+    if (t.server === 'cruciate') {
+      const total = await settle(() => cruciateStudyCounts(cruciate, token, stowSet.studyUids).then(sum), n);
+      check(total === n, `cruciate QIDO after STOW: ${total} instances in the ${STUDIES} studies, expected ${n}`);
+    } else {
+      const after = await orthancInstanceCount(orthanc);
+      check(after - before === n, `orthanc /statistics after STOW: CountInstances grew by ${after - before}, expected ${n}`);
+    }
+  }
+
+  const rate = (p, s) => runs.find((r) => r.path === p && r.server === s).filesPerSecond;
+  const ratios = {
+    cstoreCruciateVsOrthanc: round(rate('C-STORE', 'cruciate') / rate('C-STORE', 'orthanc'), 2),
+    cstoreCruciateVsStorescp: round(rate('C-STORE', 'cruciate') / rate('C-STORE', 'storescp'), 2),
+    stowCruciateVsOrthanc: round(rate('STOW-RS', 'cruciate') / rate('STOW-RS', 'orthanc'), 2),
+  };
+  const verdict = {
+    cstore: ratios.cstoreCruciateVsOrthanc >= TARGET ? 'PASS' : 'MISS',
+    stow: ratios.stowCruciateVsOrthanc >= TARGET ? 'PASS' : 'MISS',
+  };
+  const results = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      loadAverage1m: { atStart: loadAtStart, atEnd: round(os.loadavg()[0], 2) },
+    },
+    tools: { orthanc: orthanc.version, dicomwebPlugin: '/usr/share/orthanc/plugins/libOrthancDicomWeb.so', dcmtk: dcmtkVersion() },
+    set: {
+      files: n,
+      studies: STUDIES,
+      seriesPerStudy: '20 sagittal + 16 coronal + 14 axial',
+      rows: 256,
+      columns: 256,
+      bitsAllocated: 16,
+      transferSyntax: '1.2.840.10008.1.2.1 (explicit VR little endian)',
+      bytesPerFile,
+    },
+    method: {
+      cstore: 'storescu, all files over one association per server, TCP_NODELAY=1, wall-clock of the storescu process',
+      stow: `${STOW_BATCH} files per multipart/related; type="application/dicom" request, requests sent one after the other, wall-clock of all requests`,
+      warmUp: 'one untimed 20-file series per server and path before the timed runs',
+      cruciate: 'node apps/api/dist/main.js, embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn',
+    },
+    runs,
+    ratios,
+    target: { ratio: TARGET, ...verdict },
+    problems,
+  };
+  printReport(results);
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nresults written to ${RESULTS}\n`);
+  if (problems.length > 0) {
+    process.stdout.write(`\n${problems.length} problem(s): a server rejected files or counts did not match:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    procs.failed = true;
+    return 1;
+  }
+  return 0;
+}
+
+function row(p, server, files, seconds) {
+  return { path: p, server, files, seconds: round(seconds, 2), filesPerSecond: round(files / seconds, 1) };
+}
+
+function round(x, digits) {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function sum(counts) {
+  return [...counts.values()].reduce((a, b) => a + b, 0);
+}
+
+/** Our index is written before each response; still, poll briefly rather than race a commit. */
+async function settle(read, expected, ms = 10_000) {
+  const until = Date.now() + ms;
+  let value = await read();
+  while (value !== expected && Date.now() < until) {
+    await sleep(250);
+    value = await read();
+  }
+  return value;
+}
+
+function dcmtkVersion() {
+  const r = spawnSync('storescu', ['--version'], { encoding: 'utf8' });
+  const m = /storescu v([0-9.]+)/.exec(r.stdout + r.stderr);
+  return m ? `dcmtk ${m[1]}` : null;
+}
+
+function printReport(results) {
+  const out = [];
+  const { runs, ratios, target, set, machine } = results;
+  out.push('');
+  out.push(`Ingest benchmark: ${set.files} files (${set.studies} studies, ${set.rows}x${set.columns} 16-bit, ${set.bytesPerFile} bytes each)`);
+  out.push(
+    `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverage1m.atStart} at start; Orthanc ${results.tools.orthanc}; ${results.tools.dcmtk}`,
+  );
+  out.push('');
+  const max = Math.max(...runs.map((r) => r.filesPerSecond));
+  out.push(`${'path'.padEnd(8)}  ${'server'.padEnd(9)}  ${'files'.padStart(5)}  ${'seconds'.padStart(7)}  ${'files/s'.padStart(8)}`);
+  out.push(`${'-'.repeat(8)}  ${'-'.repeat(9)}  ${'-'.repeat(5)}  ${'-'.repeat(7)}  ${'-'.repeat(8)}`);
+  for (const r of runs)
+    out.push(
+      `${r.path.padEnd(8)}  ${r.server.padEnd(9)}  ${String(r.files).padStart(5)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.filesPerSecond.toFixed(1).padStart(8)}`,
+    );
+  out.push('');
+  out.push('files/s');
+  for (const r of runs) {
+    const width = Math.max(1, Math.round((r.filesPerSecond / max) * 50));
+    out.push(`${`${r.path} ${r.server}`.padEnd(18)} |${'#'.repeat(width).padEnd(50)}| ${r.filesPerSecond.toFixed(1)}`);
+  }
+  out.push('');
+  out.push(`C-STORE  cruciate / orthanc  = ${ratios.cstoreCruciateVsOrthanc.toFixed(2)}x  (target >= ${target.ratio}x): ${target.cstore}`);
+  out.push(`C-STORE  cruciate / storescp = ${ratios.cstoreCruciateVsStorescp.toFixed(2)}x`);
+  out.push(`STOW-RS  cruciate / orthanc  = ${ratios.stowCruciateVsOrthanc.toFixed(2)}x  (target >= ${target.ratio}x): ${target.stow}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,16 @@ describe('FilesystemBlobStore', () => {
     expect(await store.get(a.key)).toEqual(bytes);
     expect(await store.has(a.key)).toBe(true);
     expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('replaces a half-written file left by a crash when the same content arrives again', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+    const store = new FilesystemBlobStore(root);
+    const bytes = Buffer.from('the whole instance, not just a part of it');
+    const first = await store.put(bytes);
+    await writeFile(path.join(root, first.key), bytes.subarray(0, 10));
+    await store.put(bytes);
+    expect(await store.get(first.key)).toEqual(bytes);
   });
 
   it('refuses keys that are not content addresses (no path traversal)', async () => {

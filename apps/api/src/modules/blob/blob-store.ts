@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -20,8 +20,10 @@ export interface BlobStore {
 }
 
 /**
- * Filesystem blob store. Received bytes are stored untouched: written to a temp file, fsync'd, then
- * renamed into place (atomic), and the folder fsync'd, so a blob either exists whole or not at all.
+ * Filesystem blob store. Received bytes are stored untouched, under their SHA-256: created exclusively,
+ * written and fsync'd (data), then the folder fsync'd, before put() returns. A file left half-written by a
+ * crash is never referenced (rows are written only after put() returns) and is replaced atomically (temp
+ * file + rename) the next time the same content arrives.
  */
 export class FilesystemBlobStore implements BlobStore {
   private readonly tmpDir: string;
@@ -43,24 +45,43 @@ export class FilesystemBlobStore implements BlobStore {
       await mkdir(dir, { recursive: true });
       this.dirs.add(dir);
     }
-    const tmp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
-    const fh = await open(tmp, 'wx', 0o640);
+    // Written in place under its content address, created exclusively, data fsync'd before anyone is told.
+    const created = await this.writeExclusive(target, bytes);
+    if (!created && !(await this.holds(target, sha256))) {
+      // A partial file left by a crash mid-write: replace it atomically (temp file + rename).
+      const tmp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+      await this.writeExclusive(tmp, bytes);
+      await rename(tmp, target);
+    }
+    if (created) await syncDir(dir);
+    return { key, sha256, size: bytes.byteLength };
+  }
+
+  /** False when the file already exists. */
+  private async writeExclusive(file: string, bytes: Uint8Array): Promise<boolean> {
+    let fh;
+    try {
+      fh = await open(file, 'wx', 0o640);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
     try {
       await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
+      await fh.datasync();
+    } catch (err) {
       await fh.close();
+      await unlink(file).catch(() => undefined);
+      throw err;
     }
-    try {
-      // link() refuses to replace: if the content is already there (same hash, same bytes), keep it.
-      await link(tmp, target).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-    } finally {
-      await unlink(tmp).catch(() => undefined);
-    }
-    await syncDir(dir);
-    return { key, sha256, size: bytes.byteLength };
+    await fh.close();
+    return true;
+  }
+
+  /** Whether the file at a content address really holds that content. */
+  private async holds(file: string, sha256: string): Promise<boolean> {
+    const existing = await readFile(file).catch(() => null);
+    return existing !== null && createHash('sha256').update(existing).digest('hex') === sha256;
   }
 
   async get(key: string): Promise<Buffer> {

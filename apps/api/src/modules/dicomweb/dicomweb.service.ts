@@ -32,7 +32,7 @@ export interface StowResult {
 }
 
 /** Parts stored at once per STOW request (parse, hash, fsync and index overlap). */
-const STOW_CONCURRENCY = 4;
+const STOW_CONCURRENCY = 8;
 
 type PartResult = { kind: 'stored'; item: DicomJsonObject; seriesId: string } | { kind: 'failed'; item: DicomJsonObject } | { kind: 'error'; error: unknown };
 

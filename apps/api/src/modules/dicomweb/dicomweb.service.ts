@@ -17,7 +17,7 @@ import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { BlobStore } from '../blob/blob-store.js';
 import { IngestError } from '../ingest/ingest.errors.js';
-import { BLOB_STORE, IngestService } from '../ingest/ingest.service.js';
+import { BLOB_STORE, IngestService, type PreparedInstance } from '../ingest/ingest.service.js';
 import { attr, FAILURE, type DicomJsonObject } from './dicom-json.js';
 import { DicomwebError } from './dicomweb.errors.js';
 import { DicomwebRepository, type InstanceRow } from './dicomweb.repository.js';
@@ -33,6 +33,8 @@ export interface StowResult {
 
 /** Parts stored at once per STOW request (parse, hash, fsync and index overlap). */
 const STOW_CONCURRENCY = 8;
+/** Parts indexed per statement (one commit). */
+const STOW_BATCH = 64;
 
 type PartResult = { kind: 'stored'; item: DicomJsonObject; seriesId: string } | { kind: 'failed'; item: DicomJsonObject } | { kind: 'error'; error: unknown };
 
@@ -78,8 +80,11 @@ export class DicomwebService {
         '00000902': attr('LO', comment.slice(0, 64)),
       },
     });
-    // Parts are read one at a time but stored STOW_CONCURRENCY at a time; answers keep the request's order.
-    const inFlight: Promise<PartResult>[] = [];
+    // Parts are read one at a time, parsed and stored STOW_CONCURRENCY at a time, and indexed STOW_BATCH at a
+    // time in one statement and one commit; answers keep the request's order.
+    type Slot = { kind: 'prepared'; prepared: PreparedInstance } | PartResult;
+    const inFlight: Promise<Slot>[] = [];
+    const ready: Slot[] = [];
     const record = (r: PartResult): void => {
       if (r.kind === 'error') throw r.error;
       if (r.kind === 'failed') failed.push(r.item);
@@ -88,7 +93,7 @@ export class DicomwebService {
         seriesIds.add(r.seriesId);
       }
     };
-    const handle = async (body: Buffer): Promise<PartResult> => {
+    const prepare = async (body: Buffer): Promise<Slot> => {
       let uids: { sopClass: string | null; sopInstance: string | null } = { sopClass: null, sopInstance: null };
       try {
         const parsed = this.ingest.parse(body);
@@ -96,25 +101,48 @@ export class DicomwebService {
         if (studyUidFromPath && parsed.studyInstanceUid !== studyUidFromPath) {
           return failure(uids.sopClass, uids.sopInstance, FAILURE.DATASET_DOES_NOT_MATCH_SOP_CLASS, 'StudyInstanceUID differs from the study in the URL');
         }
-        const outcome = await this.ingest.storeInstance(p.tenantId, body);
-        return {
-          kind: 'stored',
-          seriesId: outcome.seriesId,
-          item: {
-            '00081150': attr('UI', outcome.sopClassUid),
-            '00081155': attr('UI', outcome.sopInstanceUid),
-            '00081190': attr('UR', this.url(`/studies/${outcome.studyInstanceUid}/series/${parsed.seriesInstanceUid}/instances/${outcome.sopInstanceUid}`)),
-          },
-        };
+        return { kind: 'prepared', prepared: await this.ingest.prepare(p.tenantId, body) };
       } catch (err) {
         if (!(err instanceof IngestError)) return { kind: 'error', error: err };
-        return failure(
-          uids.sopClass,
-          uids.sopInstance,
-          err.code === 'INSTANCE_CONFLICT' ? FAILURE.DUPLICATE_SOP_INSTANCE : failureFor(err.dicomCode),
-          err.message,
-        );
+        return failure(uids.sopClass, uids.sopInstance, failureFor(err.dicomCode), err.message);
       }
+    };
+    const flush = async (): Promise<void> => {
+      const batch = ready.splice(0);
+      const prepared = batch.flatMap((s) => (s.kind === 'prepared' ? [s.prepared] : []));
+      const indexed = await this.ingest.indexBatch(p.tenantId, prepared);
+      let next = 0;
+      for (const slot of batch) {
+        if (slot.kind !== 'prepared') {
+          record(slot);
+          continue;
+        }
+        const result = indexed[next++]!;
+        if (result instanceof IngestError) {
+          record(
+            failure(
+              slot.prepared.parsed.sopClassUid,
+              slot.prepared.parsed.sopInstanceUid,
+              result.code === 'INSTANCE_CONFLICT' ? FAILURE.DUPLICATE_SOP_INSTANCE : failureFor(result.dicomCode),
+              result.message,
+            ),
+          );
+        } else {
+          record({
+            kind: 'stored',
+            seriesId: result.seriesId,
+            item: {
+              '00081150': attr('UI', result.sopClassUid),
+              '00081155': attr('UI', result.sopInstanceUid),
+              '00081190': attr('UR', this.url(`/studies/${result.studyInstanceUid}/series/${result.seriesInstanceUid}/instances/${result.sopInstanceUid}`)),
+            },
+          });
+        }
+      }
+    };
+    const settleOne = async (): Promise<void> => {
+      ready.push(await inFlight.shift()!);
+      if (ready.length >= STOW_BATCH) await flush();
     };
     try {
       for await (const part of readMultipart(req, boundary, {
@@ -127,20 +155,20 @@ export class DicomwebService {
           const partType = (part.headers['content-type'] ?? 'application/dicom').split(';')[0]?.trim().toLowerCase();
           inFlight.push(
             partType === 'application/dicom'
-              ? handle(part.body)
+              ? prepare(part.body)
               : Promise.resolve(failure(null, null, FAILURE.CANNOT_UNDERSTAND, `part type ${partType ?? ''} is not application/dicom`)),
           );
         }
-        if (inFlight.length >= STOW_CONCURRENCY) record(await inFlight.shift()!);
+        if (inFlight.length >= STOW_CONCURRENCY) await settleOne();
       }
     } catch (err) {
       if (!(err instanceof MultipartError)) throw err;
       // What was stored before the body broke stays stored and is reported; the rest is a failure.
       inFlight.push(Promise.resolve(failure(null, null, FAILURE.CANNOT_UNDERSTAND, err.message)));
     } finally {
-      const rest = await Promise.all(inFlight.splice(0));
       try {
-        for (const r of rest) record(r);
+        ready.push(...(await Promise.all(inFlight.splice(0))));
+        await flush();
       } finally {
         await this.ingest.completeSeries(p.tenantId, [...seriesIds], p, { via: 'STOW-RS' });
       }

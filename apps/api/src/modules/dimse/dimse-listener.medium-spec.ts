@@ -60,6 +60,7 @@ class FakeIngest implements DimseIngest {
       sopClassUid: parsed.sopClassUid,
       sopInstanceUid: parsed.sopInstanceUid,
       studyInstanceUid: parsed.studyInstanceUid,
+      seriesInstanceUid: parsed.seriesInstanceUid,
     };
     const delay = this.behaviour === 'slow' ? 300 : 0;
     return new Promise((resolve) => setTimeout(() => resolve(outcome), delay));

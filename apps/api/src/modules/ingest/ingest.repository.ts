@@ -113,6 +113,38 @@ export class IngestRepository {
     };
   }
 
+  /** Indexes many instances in one statement and one commit; results in input order. */
+  async insertInstances(tenantId: string, rows: readonly NewInstanceRow[]): Promise<InsertedInstance[]> {
+    if (rows.length === 0) return [];
+    const payload = rows.map((row) => ({
+      patientKey: row.patient.key,
+      sex: row.patient.sex,
+      birthYear: row.patient.birthYear,
+      studyUid: row.study.uid,
+      accession: row.study.accession,
+      studyDate: row.study.date,
+      studyTime: row.study.time,
+      studyDescription: row.study.description,
+      seriesUid: row.series.uid,
+      modality: row.series.modality,
+      seriesDescription: row.series.description,
+      seriesNumber: row.series.number,
+      bodyPart: row.series.bodyPart,
+      orientation: row.series.orientation,
+      ...row.instance,
+    }));
+    const results = await this.db.tenantStatement<{
+      ord: number;
+      inserted: boolean;
+      instance_id: string;
+      series_id: string;
+      study_id: string;
+      stored_sha256: string;
+    }>(tenantId, `SELECT * FROM ingest_instances($1, $2::jsonb) ORDER BY ord`, [tenantId, JSON.stringify(payload)]);
+    if (results.length !== rows.length) throw new Error(`ingest_instances returned ${results.length} rows for ${rows.length}`);
+    return results.map((r) => ({ inserted: r.inserted, instanceId: r.instance_id, seriesId: r.series_id, studyId: r.study_id, storedSha256: r.stored_sha256 }));
+  }
+
   seriesOfStudy(tenantId: string, studyId: string): Promise<SeriesRow[]> {
     return this.db.manager().query<SeriesRow[]>(
       `SELECT id, study_id, series_instance_uid, modality, description, body_part, image_orientation, instance_count, status,

@@ -6,9 +6,9 @@ import type { Principal } from '../../auth/principal.js';
 import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { BlobStore } from '../blob/blob-store.js';
+import type { BlobStore, StoredBlob } from '../blob/blob-store.js';
 import { IngestError } from './ingest.errors.js';
-import { IngestRepository, type SeriesRow } from './ingest.repository.js';
+import { IngestRepository, type InsertedInstance, type NewInstanceRow, type SeriesRow } from './ingest.repository.js';
 import type { JobQueue } from './job-queue.js';
 import type { PatientKeyer } from './patient-key.js';
 
@@ -24,6 +24,13 @@ export interface StoreOutcome {
   readonly sopClassUid: string;
   readonly sopInstanceUid: string;
   readonly studyInstanceUid: string;
+  readonly seriesInstanceUid: string;
+}
+
+/** An instance parsed and durably stored, not yet indexed. */
+export interface PreparedInstance {
+  readonly parsed: ParsedInstance;
+  readonly row: NewInstanceRow;
 }
 
 export interface CompletionOutcome {
@@ -70,11 +77,73 @@ export class IngestService {
     }
   }
 
+  /** Parse, validate and store one instance, index it, and say what happened (latency path: C-STORE). */
   async storeInstance(tenantId: string, bytes: Uint8Array): Promise<StoreOutcome> {
+    const prepared = await this.prepare(tenantId, bytes);
+    return this.outcome(prepared, await this.repo.insertInstance(prepared.row));
+  }
+
+  /**
+   * Parse, validate and store the bytes (blob written and fsync'd), ready to index. A blob without a row is
+   * unreferenced garbage, never counted as stored.
+   */
+  async prepare(tenantId: string, bytes: Uint8Array): Promise<PreparedInstance> {
     const parsed = this.parse(bytes);
-    // The blob is written first; a blob without a row is unreferenced garbage, never counted as stored.
     const blob = await this.blobs.put(bytes);
-    const result = await this.repo.insertInstance({
+    return { parsed, row: this.rowOf(tenantId, parsed, blob) };
+  }
+
+  /**
+   * Indexes prepared instances in one statement and one commit (throughput path: STOW-RS). When the batch
+   * fails as a whole, each instance is indexed on its own so that one bad row fails alone.
+   */
+  async indexBatch(tenantId: string, prepared: readonly PreparedInstance[]): Promise<(StoreOutcome | IngestError)[]> {
+    try {
+      const results = await this.repo.insertInstances(
+        tenantId,
+        prepared.map((p) => p.row),
+      );
+      return results.map((r, i) => this.settle(prepared[i]!, r));
+    } catch {
+      const out: (StoreOutcome | IngestError)[] = [];
+      for (const p of prepared) {
+        try {
+          out.push(this.settle(p, await this.repo.insertInstance(p.row)));
+        } catch (err) {
+          out.push(err instanceof IngestError ? err : new IngestError('DICOM_REJECTED', 'the index refused this instance', 'INVALID_ATTRIBUTE'));
+        }
+      }
+      return out;
+    }
+  }
+
+  private settle(p: PreparedInstance, r: InsertedInstance): StoreOutcome | IngestError {
+    try {
+      return this.outcome(p, r);
+    } catch (err) {
+      if (err instanceof IngestError) return err;
+      throw err;
+    }
+  }
+
+  private outcome(p: PreparedInstance, result: InsertedInstance): StoreOutcome {
+    if (!result.inserted && result.storedSha256 !== p.row.instance.sha256) {
+      throw new IngestError('INSTANCE_CONFLICT', `SOP Instance ${p.parsed.sopInstanceUid} is already stored with different content; the first copy is kept`);
+    }
+    return {
+      status: result.inserted ? 'STORED' : 'DUPLICATE',
+      instanceId: result.instanceId,
+      seriesId: result.seriesId,
+      studyId: result.studyId,
+      sopClassUid: p.parsed.sopClassUid,
+      sopInstanceUid: p.parsed.sopInstanceUid,
+      studyInstanceUid: p.parsed.studyInstanceUid,
+      seriesInstanceUid: p.parsed.seriesInstanceUid,
+    };
+  }
+
+  private rowOf(tenantId: string, parsed: ParsedInstance, blob: StoredBlob): NewInstanceRow {
+    return {
       tenantId,
       patient: { key: this.patientKeys.keyOf(tenantId, parsed.patientId ?? ''), sex: normaliseSex(parsed.patientSex), birthYear: parsed.patientBirthYear },
       study: {
@@ -106,18 +175,6 @@ export class IngestService {
         columns: parsed.columns,
         numberOfFrames: parsed.numberOfFrames,
       },
-    });
-    if (!result.inserted && result.storedSha256 !== blob.sha256) {
-      throw new IngestError('INSTANCE_CONFLICT', `SOP Instance ${parsed.sopInstanceUid} is already stored with different content; the first copy is kept`);
-    }
-    return {
-      status: result.inserted ? 'STORED' : 'DUPLICATE',
-      instanceId: result.instanceId,
-      seriesId: result.seriesId,
-      studyId: result.studyId,
-      sopClassUid: parsed.sopClassUid,
-      sopInstanceUid: parsed.sopInstanceUid,
-      studyInstanceUid: parsed.studyInstanceUid,
     };
   }
 

@@ -206,6 +206,22 @@ describe('DICOMweb: STOW-RS, QIDO-RS, WADO-RS, and the study index', () => {
       expect(res.failed.map((f) => f.reason)).toEqual([0xc000]);
     });
 
+    it('odd header values (birth date 1700, sex "X") are stored with those fields left empty, not refused', async () => {
+      const series = makeSeries({
+        slices: 2,
+        patientId: 'ODD-HEADER-1',
+        patientBirthDate: '17000101',
+        extraAttributes: [{ tag: '00100040', vr: 'CS', value: 'X' }],
+      });
+      const res = await stow(platform.url, integratorA, series.files);
+      expect(res.status).toBe(200);
+      const [p] = await systemQuery<{ birth_year: number | null; sex: string | null }>(
+        `SELECT p.birth_year, p.sex FROM patient p JOIN study s ON s.tenant_id = p.tenant_id AND s.patient_id = p.id WHERE s.study_instance_uid = $1`,
+        [series.studyInstanceUid],
+      );
+      expect(p).toEqual({ birth_year: null, sex: null });
+    });
+
     it('a study UID in the URL that the instance does not carry is refused for that instance', async () => {
       const series = makeSeries({ slices: 1 });
       const res = await stow(platform.url, integratorA, series.files, '1.2.3.4.5');

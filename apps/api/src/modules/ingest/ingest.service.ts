@@ -145,7 +145,11 @@ export class IngestService {
   private rowOf(tenantId: string, parsed: ParsedInstance, blob: StoredBlob): NewInstanceRow {
     return {
       tenantId,
-      patient: { key: this.patientKeys.keyOf(tenantId, parsed.patientId ?? ''), sex: normaliseSex(parsed.patientSex), birthYear: parsed.patientBirthYear },
+      patient: {
+        key: this.patientKeys.keyOf(tenantId, parsed.patientId ?? ''),
+        sex: normaliseSex(parsed.patientSex),
+        birthYear: plausibleYear(parsed.patientBirthYear),
+      },
       study: {
         uid: parsed.studyInstanceUid,
         accession: parsed.accessionNumber,
@@ -260,6 +264,11 @@ function isoDate(dicomDate: string | null): string | null {
   if (!m) return null;
   const iso = `${m[1]}-${m[2]}-${m[3]}`;
   return Number.isNaN(Date.parse(iso)) ? null : iso;
+}
+
+/** Birth years outside 1850..2200 are data-entry noise, not a reason to refuse the image. */
+function plausibleYear(year: number | null): number | null {
+  return year !== null && year >= 1850 && year <= 2200 ? year : null;
 }
 
 function normaliseSex(sex: string | null): string | null {

@@ -79,6 +79,7 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   },
   { name: 'DIMSE_HOST', description: 'Address the DICOM C-STORE/C-ECHO listener binds to', default: '127.0.0.1', secret: false },
   { name: 'DIMSE_PORT', description: 'Port of the DICOM listener (0 = any free port; -1 = off)', default: '11112', secret: false },
+  { name: 'DIMSE_MAX_ASSOCIATIONS', description: 'Concurrent DICOM associations accepted (each holds at most one instance of MAX_INSTANCE_BYTES in memory)', default: '16', secret: false },
   { name: 'START_WORKER', description: '`npm start` also runs an inference worker process', default: 'true', secret: false },
 ];
 
@@ -141,6 +142,7 @@ export const apiEnvSchema = z.object({
   SERIES_QUIET_PERIOD_S: z.coerce.number().int().min(1).default(120),
   DIMSE_HOST: z.string().default('127.0.0.1'),
   DIMSE_PORT: z.coerce.number().int().min(-1).max(65535).default(11112),
+  DIMSE_MAX_ASSOCIATIONS: z.coerce.number().int().min(1).max(1000).default(16),
   START_WORKER: bool.default(true),
 });
 

@@ -172,6 +172,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         ingest,
         logger,
         maxInstanceBytes: config.MAX_INSTANCE_BYTES,
+        maxConnections: config.DIMSE_MAX_ASSOCIATIONS,
         shutdownTimeoutMs: config.SHUTDOWN_GRACE_MS,
         resolveHospital: (ae) => db.forSystem('DIMSE association: called AE title -> hospital', () => hospitals.findByAeTitle(ae)),
       });

@@ -281,6 +281,10 @@ describe('DICOMweb: STOW-RS, QIDO-RS, WADO-RS, and the study index', () => {
         await fetch(`${platform.url}/dicomweb/studies/${sagittal.studyInstanceUid}/series/${sagittal.seriesInstanceUid}/instances`, { headers: headers() })
       ).json()) as Record<string, { Value?: unknown[] }>[];
       expect(instances.map((i) => i['00080018']?.Value?.[0]).sort()).toEqual([...sagittal.sopInstanceUids].sort());
+      const inStudy = (await (
+        await fetch(`${platform.url}/dicomweb/studies/${sagittal.studyInstanceUid}/instances?limit=1000`, { headers: headers() })
+      ).json()) as unknown[];
+      expect(inStudy).toHaveLength(22);
     });
 
     it('retrieves the series byte-identical, its metadata, a frame and a rendered PNG', async () => {

@@ -57,6 +57,12 @@ export class DicomwebController {
     res.type(DICOM_JSON).send(JSON.stringify(await this.dicomweb.searchSeries(p, uid(study, 'StudyInstanceUID'), q)));
   }
 
+  @Get('studies/:study/instances')
+  @Roles(Role.INTEGRATOR, Role.CLINICIAN)
+  async searchStudyInstances(@CurrentPrincipal() p: TenantPrincipal, @Param('study') study: string, @Query() q: Q, @Res() res: Response): Promise<void> {
+    res.type(DICOM_JSON).send(JSON.stringify(await this.dicomweb.searchInstances(p, uid(study, 'StudyInstanceUID'), undefined, q)));
+  }
+
   @Get('studies/:study/series/:series/instances')
   @Roles(Role.INTEGRATOR, Role.CLINICIAN)
   async searchInstances(

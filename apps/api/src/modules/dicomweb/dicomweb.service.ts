@@ -257,8 +257,13 @@ export class DicomwebService {
     }));
   }
 
-  /** QIDO-RS instances of a series. */
-  async searchInstances(p: TenantPrincipal, studyUid: string, seriesUid: string, query: Record<string, string | undefined>): Promise<DicomJsonObject[]> {
+  /** QIDO-RS instances of a study or of one of its series. */
+  async searchInstances(
+    p: TenantPrincipal,
+    studyUid: string,
+    seriesUid: string | undefined,
+    query: Record<string, string | undefined>,
+  ): Promise<DicomJsonObject[]> {
     const { limit, offset } = paging(query);
     const rows = await this.instances(p, { studyUid, seriesUid }, { limit, offset }, 'dicomweb.search');
     return rows.map((r) => ({

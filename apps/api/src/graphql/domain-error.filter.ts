@@ -13,6 +13,14 @@ import { httpStatusOf, isDomainError, publicCodeOf, toGraphQLError } from '../co
 export class DomainErrorFilter implements GqlExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): unknown {
     const isGraphql = host.getType<string>() === 'graphql';
+    if (!isGraphql) {
+      const res = host.switchToHttp().getResponse<Response>();
+      // A streamed response (WADO-RS) that failed half-way: nothing more can be said; end it so the client sees a cut.
+      if (res.headersSent) {
+        res.destroy();
+        return undefined;
+      }
+    }
     if (isDomainError(exception)) {
       if (isGraphql) return toGraphQLError(exception);
       const code = publicCodeOf(exception.code);

@@ -71,6 +71,25 @@ describe('identity: real tokens from the built-in provider, verified with jose a
     expect(res.errors).toBeUndefined();
   });
 
+  it('a Keycloak-shaped service-account token (azp + service-account-<client> user) is the service account', async () => {
+    const token = await forge({
+      sub: '5b1f0c1e-0000-4000-8000-000000000001',
+      azp: hospital.integrator.clientId,
+      preferred_username: `service-account-${hospital.integrator.clientId}`,
+      roles: ['INTEGRATOR'],
+      email: undefined,
+    });
+    const res = await gql<{ me: { kind: string; id: string } }>(platform.url, token, '{ me { kind id } }');
+    expect(res.data?.me).toEqual({ kind: 'SERVICE_ACCOUNT', id: hospital.integrator.id });
+  });
+
+  it("a revoked service account's client cannot get a token", async () => {
+    const other = await createTestHospital();
+    const { systemQuery } = await import('@cruciate/testing');
+    await systemQuery(`UPDATE service_account SET revoked_at = now() WHERE id = $1`, [other.integrator.id]);
+    await expect(clientCredentialsToken(platform.url, other.integrator.clientId, other.integrator.secret)).rejects.toThrow(/invalid_client/);
+  });
+
   const now = () => Math.floor(Date.now() / 1000);
   const rejected: [string, () => Promise<string>][] = [
     ['expired', () => forge({ exp: now() - 600, iat: now() - 1200 })],

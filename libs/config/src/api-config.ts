@@ -79,7 +79,12 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   },
   { name: 'DIMSE_HOST', description: 'Address the DICOM C-STORE/C-ECHO listener binds to', default: '127.0.0.1', secret: false },
   { name: 'DIMSE_PORT', description: 'Port of the DICOM listener (0 = any free port; -1 = off)', default: '11112', secret: false },
-  { name: 'DIMSE_MAX_ASSOCIATIONS', description: 'Concurrent DICOM associations accepted (each holds at most one instance of MAX_INSTANCE_BYTES in memory)', default: '16', secret: false },
+  {
+    name: 'DIMSE_MAX_ASSOCIATIONS',
+    description: 'Concurrent DICOM associations accepted (each holds at most one instance of MAX_INSTANCE_BYTES in memory)',
+    default: '16',
+    secret: false,
+  },
   { name: 'START_WORKER', description: '`npm start` also runs an inference worker process', default: 'true', secret: false },
 ];
 

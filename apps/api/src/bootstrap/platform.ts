@@ -39,7 +39,6 @@ export interface Platform {
   /** Connection string of the application role (for the worker). */
   readonly appDatabaseUrl: string;
   readonly embedded: EmbeddedDatabase | null;
-  readonly seeded: boolean;
   /** Milliseconds spent in each start-up step. */
   readonly timings: Record<string, number>;
   close(): Promise<void>;
@@ -85,7 +84,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let sweeper: NodeJS.Timeout | null = null;
   let dimse: DimseListener | null = null;
   let dimsePort: number | null = null;
-  let seededDemo = false;
   let app: NestExpressApplication | null = null;
   try {
     if (config.MIGRATE_ON_START) {
@@ -111,8 +109,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await step('connect', () => dataSource!.initialize());
 
     if (embedded && config.SEED_DEMO) {
-      const seed = await step('seed', () => seedDemoData(new Db(dataSource!)));
-      seededDemo = seed.created;
+      await step('seed', () => seedDemoData(new Db(dataSource!)));
     }
 
     jobQueue = await step('jobQueue', () => JobQueue.start(appUrl));
@@ -205,7 +202,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     appDatabaseUrl: appUrl,
     dimsePort,
     embedded,
-    seeded: seededDemo,
     timings,
     close() {
       closing ??= (async () => {

@@ -6,7 +6,7 @@ import {
   encodePngGray8,
   parseInstance,
   toDicomJson,
-  TRANSFER_SYNTAX,
+  UNCOMPRESSED_TRANSFER_SYNTAXES,
   windowToGray8,
   type DicomRejectCode,
 } from '@cruciate/dicom';
@@ -37,13 +37,6 @@ const STOW_CONCURRENCY = 8;
 const STOW_BATCH = 64;
 
 type PartResult = { kind: 'stored'; item: DicomJsonObject; seriesId: string } | { kind: 'failed'; item: DicomJsonObject } | { kind: 'error'; error: unknown };
-
-const UNCOMPRESSED = new Set<string>([
-  TRANSFER_SYNTAX.IMPLICIT_VR_LITTLE_ENDIAN,
-  TRANSFER_SYNTAX.EXPLICIT_VR_LITTLE_ENDIAN,
-  TRANSFER_SYNTAX.EXPLICIT_VR_BIG_ENDIAN,
-  TRANSFER_SYNTAX.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
-]);
 
 @Injectable()
 export class DicomwebService {
@@ -101,7 +94,7 @@ export class DicomwebService {
         if (studyUidFromPath && parsed.studyInstanceUid !== studyUidFromPath) {
           return failure(uids.sopClass, uids.sopInstance, FAILURE.DATASET_DOES_NOT_MATCH_SOP_CLASS, 'StudyInstanceUID differs from the study in the URL');
         }
-        return { kind: 'prepared', prepared: await this.ingest.prepare(p.tenantId, body) };
+        return { kind: 'prepared', prepared: await this.ingest.prepare(p.tenantId, body, parsed) };
       } catch (err) {
         if (!(err instanceof IngestError)) return { kind: 'error', error: err };
         return failure(uids.sopClass, uids.sopInstance, failureFor(err.dicomCode), err.message);
@@ -343,7 +336,7 @@ export class DicomwebService {
   }
 
   private async decodable(row: InstanceRow, frameNumber: number) {
-    if (!UNCOMPRESSED.has(row.transfer_syntax)) {
+    if (!UNCOMPRESSED_TRANSFER_SYNTAXES.has(row.transfer_syntax)) {
       throw new DicomwebError(
         'NOT_ACCEPTABLE',
         `instance is stored compressed (${row.transfer_syntax}); frames and rendering of compressed instances are not available yet`,

@@ -87,8 +87,7 @@ export class IngestService {
    * Parse, validate and store the bytes (blob written and fsync'd), ready to index. A blob without a row is
    * unreferenced garbage, never counted as stored.
    */
-  async prepare(tenantId: string, bytes: Uint8Array): Promise<PreparedInstance> {
-    const parsed = this.parse(bytes);
+  async prepare(tenantId: string, bytes: Uint8Array, parsed: ParsedInstance = this.parse(bytes)): Promise<PreparedInstance> {
     const blob = await this.blobs.put(bytes);
     return { parsed, row: this.rowOf(tenantId, parsed, blob) };
   }

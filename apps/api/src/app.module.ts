@@ -37,6 +37,10 @@ import { IngestRepository } from './modules/ingest/ingest.repository.js';
 import { BLOB_STORE, IngestService, JOB_QUEUE, PATIENT_KEYER } from './modules/ingest/ingest.service.js';
 import type { JobQueue } from './modules/ingest/job-queue.js';
 import type { PatientKeyer } from './modules/ingest/patient-key.js';
+import { ModelVersionController } from './modules/model-version/model-version.controller.js';
+import { ModelVersionRepository } from './modules/model-version/model-version.repository.js';
+import { HospitalModelVersionResolver, ModelVersionResolver } from './modules/model-version/model-version.resolver.js';
+import { ModelVersionService } from './modules/model-version/model-version.service.js';
 import { StudyRepository } from './modules/study/study.repository.js';
 import { StudyResolver } from './modules/study/study.resolver.js';
 import { StudyService } from './modules/study/study.service.js';
@@ -49,7 +53,16 @@ export interface AppResources {
 }
 
 /** Every GraphQL resolver: the code-first schema is built from these. */
-export const RESOLVERS = [AuditResolver, HospitalResolver, MeResolver, HospitalUserResolver, ServiceAccountResolver, StudyResolver] as const;
+export const RESOLVERS = [
+  AuditResolver,
+  HospitalResolver,
+  HospitalModelVersionResolver,
+  MeResolver,
+  HospitalUserResolver,
+  ModelVersionResolver,
+  ServiceAccountResolver,
+  StudyResolver,
+] as const;
 
 @Module({})
 export class AppModule {
@@ -89,7 +102,7 @@ export class AppModule {
           formatError: createFormatError(logger),
         }),
       ],
-      controllers: [HealthController, DicomwebController],
+      controllers: [HealthController, DicomwebController, ModelVersionController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -103,6 +116,8 @@ export class AppModule {
         DicomwebService,
         StudyRepository,
         StudyService,
+        ModelVersionRepository,
+        ModelVersionService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         {
@@ -121,7 +136,7 @@ export class AppModule {
         ServiceAccountRepository,
         ServiceAccountService,
       ],
-      exports: [OidcProviderService, Db, IngestService],
+      exports: [OidcProviderService, Db, IngestService, ModelVersionService],
     };
   }
 }

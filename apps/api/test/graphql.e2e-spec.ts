@@ -49,6 +49,9 @@ const OPERATIONS: readonly Operation[] = [
   { field: 'updateDicomSettings', allowed: [Role.HOSPITAL_ADMIN], query: () => 'mutation { updateDicomSettings(input: { allowedCallingAes: [] }) { id } }' },
   { field: 'studies', allowed: [Role.CLINICIAN, Role.INTEGRATOR], query: () => '{ studies(first: 5) { edges { node { id series { id } } } } }' },
   { field: 'study', allowed: [Role.CLINICIAN, Role.INTEGRATOR], query: () => `{ study(id: "${randomUUID()}") { id } }` },
+  { field: 'modelVersions', allowed: 'ANY', query: () => '{ modelVersions(first: 5) { edges { node { id intendedUse } } } }' },
+  { field: 'modelVersion', allowed: 'ANY', query: () => `{ modelVersion(id: "${randomUUID()}") { id } }` },
+  { field: 'activateModelVersion', allowed: [Role.HOSPITAL_ADMIN], query: () => `mutation { activateModelVersion(versionId: "${randomUUID()}") { id } }` },
 ];
 
 describe('GraphQL API', () => {

@@ -86,6 +86,13 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
     secret: false,
   },
   { name: 'START_WORKER', description: '`npm start` also runs an inference worker process', default: 'true', secret: false },
+  {
+    name: 'BUNDLED_MODEL_DIR',
+    description: 'Folder of the bundled model (manifest.json + .onnx), registered at start; empty: none',
+    default: 'models/acl-phantom-mrnet/1.0.0',
+    secret: false,
+  },
+  { name: 'MODEL_MAX_BYTES', description: 'Largest .onnx accepted by model registration', default: '268435456', secret: false },
 ];
 
 export const apiEnvSchema = z.object({
@@ -133,6 +140,12 @@ export const apiEnvSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   WEB_DIST_DIR: z.string().default('apps/web/dist'),
   BLOB_DIR: z.string().optional(),
+  BUNDLED_MODEL_DIR: z.string().default('models/acl-phantom-mrnet/1.0.0'),
+  MODEL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024 * 1024),
   PATIENT_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   MAX_INSTANCE_BYTES: z.coerce
     .number()

@@ -21,6 +21,7 @@ import { DimseListener } from '../modules/dimse/dimse-listener.js';
 import { HospitalRepository } from '../modules/hospital/hospital.repository.js';
 import { JobQueue } from '../modules/ingest/job-queue.js';
 import { PatientKeyer } from '../modules/ingest/patient-key.js';
+import { ModelVersionService } from '../modules/model-version/model-version.service.js';
 import { seedDemoData } from './seed.js';
 
 export interface PlatformOptions {
@@ -150,6 +151,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (config.isBuiltInIssuer) await step('oidc', () => app!.get(OidcProviderService).mount(http));
     app.use('/graphql', express.json({ limit: config.BODY_LIMIT }), jsonBodyErrorHandler(logger));
     for (const mw of webAppMiddleware(path.resolve(config.WEB_DIST_DIR))) app.use(mw);
+    if (config.BUNDLED_MODEL_DIR) {
+      const dir = path.resolve(config.BUNDLED_MODEL_DIR);
+      const bundled = await step('bundledModel', () => app!.get(ModelVersionService).registerBundled(dir));
+      if (!bundled) logger.warn({ dir }, 'no bundled model found (BUNDLED_MODEL_DIR): hospitals without an active model version cannot be analysed');
+      else
+        logger.info(
+          { model: `${bundled.version.name} ${bundled.version.version}`, created: bundled.created, activatedFor: bundled.activatedFor.length },
+          'bundled model registered',
+        );
+    }
     await step('listen', () => app!.listen(config.PORT, config.HOST));
     // Series that arrive over several associations complete after a quiet period.
     const ingest = app.get(IngestService);

@@ -25,12 +25,25 @@ const ALL_CODES: Record<DomainErrorCode, true> = {
   DICOM_NOT_FOUND: true,
   NOT_ACCEPTABLE: true,
   STUDY_NOT_FOUND: true,
+  MODEL_VERSION_NOT_FOUND: true,
+  MODEL_REJECTED: true,
+  MODEL_VERSION_EXISTS: true,
+  MODEL_TOO_LARGE: true,
 };
 
 describe('domain error mapping', () => {
   it.each(Object.keys(ALL_CODES) as DomainErrorCode[])('%s maps to a public code and an HTTP status', (code) => {
     const pub = publicCodeOf(code);
-    expect(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_ACCEPTABLE']).toContain(pub);
+    expect([
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'CONFLICT',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'NOT_ACCEPTABLE',
+      'PAYLOAD_TOO_LARGE',
+    ]).toContain(pub);
     expect(httpStatusOf(pub)).toBeGreaterThanOrEqual(400);
   });
 

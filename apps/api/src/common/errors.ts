@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { AuthErrorCode } from '../auth/auth.errors.js';
 import type { DicomwebErrorCode } from '../modules/dicomweb/dicomweb.errors.js';
+import type { ModelVersionErrorCode } from '../modules/model-version/model-version.errors.js';
 import type { IngestErrorCode } from '../modules/ingest/ingest.errors.js';
 import type { StudyErrorCode } from '../modules/study/study.errors.js';
 import type { HospitalErrorCode } from '../modules/hospital/hospital.errors.js';
@@ -13,10 +14,19 @@ export class InputError extends DomainError<InputErrorCode> {}
 
 /** Every domain error code of the API. Adding a code fails typecheck until it is mapped below. */
 export type DomainErrorCode =
-  AuthErrorCode | HospitalErrorCode | UserErrorCode | ServiceAccountErrorCode | InputErrorCode | IngestErrorCode | DicomwebErrorCode | StudyErrorCode;
+  | AuthErrorCode
+  | HospitalErrorCode
+  | UserErrorCode
+  | ServiceAccountErrorCode
+  | InputErrorCode
+  | IngestErrorCode
+  | DicomwebErrorCode
+  | StudyErrorCode
+  | ModelVersionErrorCode;
 
 /** Codes clients see in `extensions.code`. */
-export type PublicErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_ACCEPTABLE';
+export type PublicErrorCode =
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_ACCEPTABLE' | 'PAYLOAD_TOO_LARGE';
 
 export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
   switch (code) {
@@ -32,6 +42,7 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'SERVICE_ACCOUNT_NOT_FOUND':
     case 'DICOM_NOT_FOUND':
     case 'STUDY_NOT_FOUND':
+    case 'MODEL_VERSION_NOT_FOUND':
       return 'NOT_FOUND';
     case 'SLUG_TAKEN':
     case 'AE_TITLE_TAKEN':
@@ -40,12 +51,16 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'NOT_SUSPENDED':
     case 'ALREADY_REVOKED':
     case 'INSTANCE_CONFLICT':
+    case 'MODEL_VERSION_EXISTS':
       return 'CONFLICT';
     case 'INVALID_INPUT':
     case 'INVALID_ROLES':
     case 'DICOM_REJECTED':
     case 'BAD_REQUEST':
+    case 'MODEL_REJECTED':
       return 'BAD_USER_INPUT';
+    case 'MODEL_TOO_LARGE':
+      return 'PAYLOAD_TOO_LARGE';
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 'UNSUPPORTED_MEDIA_TYPE';
     case 'NOT_ACCEPTABLE':
@@ -85,6 +100,8 @@ export function httpStatusOf(code: PublicErrorCode): number {
       return 415;
     case 'NOT_ACCEPTABLE':
       return 406;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
     default: {
       const unmapped: never = code;
       throw new Error(`unmapped public error code ${String(unmapped)}`);

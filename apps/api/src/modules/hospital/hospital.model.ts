@@ -27,10 +27,22 @@ export class Hospital {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  /** Resolved to `activeModelVersion` by the model registry. */
+  activeModelVersionId!: string | null;
 }
 
 export const HospitalConnection = connectionOf(Hospital, 'Hospital');
 
 export function toHospitalModel(e: HospitalEntity): Hospital {
-  return { id: e.id, name: e.name, slug: e.slug, status: e.status, aeTitle: e.aeTitle, allowedCallingAes: e.allowedCallingAes ?? [], createdAt: e.createdAt };
+  return {
+    id: e.id,
+    name: e.name,
+    slug: e.slug,
+    status: e.status,
+    aeTitle: e.aeTitle,
+    allowedCallingAes: e.allowedCallingAes ?? [],
+    createdAt: e.createdAt,
+    activeModelVersionId: e.activeModelVersionId,
+  };
 }

@@ -39,9 +39,11 @@ export class HospitalRepository {
   }
 
   async insert(values: { name: string; slug: string; aeTitle: string | null }): Promise<HospitalEntity> {
-    const rows = await this.db
-      .manager()
-      .query<{ id: string }[]>(`INSERT INTO hospital (name, slug, ae_title) VALUES ($1, $2, $3) RETURNING id`, [values.name, values.slug, values.aeTitle]);
+    const rows = await this.db.manager().query<{ id: string }[]>(
+      `INSERT INTO hospital (name, slug, ae_title, active_model_version_id)
+         VALUES ($1, $2, $3, (SELECT id FROM model_version WHERE is_bundled ORDER BY created_at DESC LIMIT 1)) RETURNING id`,
+      [values.name, values.slug, values.aeTitle],
+    );
     const created = await this.findById(rows[0]!.id);
     if (!created) throw new Error('inserted hospital not readable');
     return created;

@@ -48,6 +48,7 @@ function startWorker(platform: Platform): ChildProcess {
     env: {
       ...process.env,
       DATABASE_URL: platform.appDatabaseUrl,
+      BLOB_DIR: platform.config.BLOB_DIR,
       LOG_LEVEL: platform.config.LOG_LEVEL,
       WORKER_HEALTH_PORT: process.env['WORKER_HEALTH_PORT'] ?? '0',
     },

@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
 
 export interface HealthState {
   ready: boolean;
   detail: Record<string, unknown>;
 }
 
-/** /health/live and /health/ready of the worker (JSON). */
-export function startHealthServer(host: string, port: number, state: HealthState): Promise<Server> {
+/** /health/live, /health/ready (JSON) and /metrics (Prometheus text) of the worker. */
+export function startHealthServer(host: string, port: number, state: HealthState, metrics?: Registry): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/health/live') {
@@ -15,6 +16,11 @@ export function startHealthServer(host: string, port: number, state: HealthState
       res
         .writeHead(state.ready ? 200 : 503, { 'content-type': 'application/json' })
         .end(JSON.stringify({ status: state.ready ? 'ok' : 'unavailable', ...state.detail }));
+    } else if (path === '/metrics' && metrics) {
+      metrics.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
     } else {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
     }

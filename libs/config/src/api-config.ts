@@ -93,6 +93,13 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
     secret: false,
   },
   { name: 'MODEL_MAX_BYTES', description: 'Largest .onnx accepted by model registration', default: '268435456', secret: false },
+  {
+    name: 'INFERENCE_JOB_EXPIRE_S',
+    description: 'Lease of a claimed inference job: a worker that dies holding it loses it after this long',
+    default: '300',
+    secret: false,
+  },
+  { name: 'INFERENCE_JOB_RETRY_DELAY_S', description: 'First retry delay of a failed inference job (doubles each retry)', default: '10', secret: false },
 ];
 
 export const apiEnvSchema = z.object({
@@ -141,6 +148,8 @@ export const apiEnvSchema = z.object({
   WEB_DIST_DIR: z.string().default('apps/web/dist'),
   BLOB_DIR: z.string().optional(),
   BUNDLED_MODEL_DIR: z.string().default('models/acl-phantom-mrnet/1.0.0'),
+  INFERENCE_JOB_EXPIRE_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  INFERENCE_JOB_RETRY_DELAY_S: z.coerce.number().int().min(1).max(3600).default(10),
   MODEL_MAX_BYTES: z.coerce
     .number()
     .int()

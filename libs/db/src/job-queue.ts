@@ -3,6 +3,9 @@ import { quoteIdent, withClient } from './client.js';
 
 export const JOB_SCHEMA = 'pgboss';
 
+/** Channel on which a NOTIFY (payload: the queue name) announces each job inserted, so workers fetch at once. */
+export const JOB_NOTIFY_CHANNEL = 'cruciate_jobs';
+
 /** Queues and their retry policy. Created by the owner role: pg-boss makes a table partition per queue. */
 const QUEUES: PgBoss.Queue[] = [{ name: 'inference', retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 15 * 60 }];
 
@@ -27,5 +30,14 @@ export async function ensureJobQueue(ownerUrl: string, appRole: string): Promise
     await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${JOB_SCHEMA} TO ${role}`);
     await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${JOB_SCHEMA} TO ${role}`);
     await c.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${JOB_SCHEMA} TO ${role}`);
+    // Delivered when the inserting transaction commits: a job sent with its series wakes the workers exactly then.
+    await c.query(`CREATE OR REPLACE FUNCTION ${JOB_SCHEMA}.cruciate_notify_job() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF NEW.state = 'created' THEN PERFORM pg_notify('${JOB_NOTIFY_CHANNEL}', NEW.name); END IF;
+        RETURN NULL;
+      END $fn$`);
+    await c.query(
+      `CREATE OR REPLACE TRIGGER cruciate_notify_job AFTER INSERT ON ${JOB_SCHEMA}.job FOR EACH ROW EXECUTE FUNCTION ${JOB_SCHEMA}.cruciate_notify_job()`,
+    );
   });
 }

@@ -30,13 +30,17 @@ export {
 } from './series-selection.js';
 export {
   decodeUncompressedFrame,
+  applyRescale,
   windowToGray8,
   defaultWindow,
   encodePngGray8,
   crc32,
-  PixelDecodeError,
   type PixelFrame,
   type Window,
   type DefaultWindowOptions,
 } from './pixels.js';
+export { PixelDecodeError, type PixelDecodeErrorCode, type PixelDecodeErrorOptions } from './pixels-errors.js';
+export { decodeFrame, monochromeLayout, storedValues, DECODABLE_TRANSFER_SYNTAXES, type MonochromeLayout } from './pixels-decode.js';
+export { initPixelCodecs } from './pixels-codecs.js';
+export { describeTransferSyntax } from './pixels-transfer-syntax.js';
 export { toDicomJson, BULK_DATA_VRS } from './dicom-json.js';

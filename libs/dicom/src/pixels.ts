@@ -1,16 +1,23 @@
 import { deflateSync } from 'node:zlib';
 import { inflatePart10, UNCOMPRESSED_TRANSFER_SYNTAXES } from './parse-instance.js';
+import { PixelDecodeError } from './pixels-errors.js';
 import { TRANSFER_SYNTAX, type ParsedInstance } from './types.js';
 
-/** Pixel data this module cannot decode (encapsulated, unusual bit depths, frame out of range). */
-export class PixelDecodeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PixelDecodeError';
-  }
-}
+export { PixelDecodeError, type PixelDecodeErrorCode, type PixelDecodeErrorOptions } from './pixels-errors.js';
 
 export type PixelFrame = Int32Array | Float32Array;
+
+/**
+ * Modality values from stored values (decodeFrame's output): value * RescaleSlope + RescaleIntercept (1 and 0 when
+ * absent). Int32Array when both are integers, Float32Array otherwise. A new array; `stored` is left as it is.
+ */
+export function applyRescale(stored: ArrayLike<number>, parsed: Pick<ParsedInstance, 'rescaleSlope' | 'rescaleIntercept'>): PixelFrame {
+  const slope = parsed.rescaleSlope ?? 1;
+  const intercept = parsed.rescaleIntercept ?? 0;
+  const out: PixelFrame = Number.isInteger(slope) && Number.isInteger(intercept) ? new Int32Array(stored.length) : new Float32Array(stored.length);
+  for (let i = 0; i < out.length; i++) out[i] = (stored[i] as number) * slope + intercept;
+  return out;
+}
 
 /**
  * One frame of native (uncompressed) pixel data as modality values: stored values masked to BitsStored
@@ -20,13 +27,17 @@ export type PixelFrame = Int32Array | Float32Array;
  */
 export function decodeUncompressedFrame(bytes: Uint8Array, parsed: ParsedInstance, frameIndex = 0): PixelFrame {
   const { pixelData, rows, columns, bitsAllocated, transferSyntaxUid } = parsed;
-  if (pixelData === null || rows === null || columns === null || bitsAllocated === null) throw new PixelDecodeError('instance has no pixel data');
+  if (pixelData === null || rows === null || columns === null || bitsAllocated === null)
+    throw new PixelDecodeError('instance has no pixel data', { code: 'NO_PIXEL_DATA' });
   if (pixelData.encapsulated || !UNCOMPRESSED_TRANSFER_SYNTAXES.has(transferSyntaxUid)) {
-    throw new PixelDecodeError(`pixel data in transfer syntax ${transferSyntaxUid} is compressed; only native pixel data is decoded here`);
+    throw new PixelDecodeError(`pixel data in transfer syntax ${transferSyntaxUid} is compressed; only native pixel data is decoded here (use decodeFrame)`, {
+      code: 'UNSUPPORTED_TRANSFER_SYNTAX',
+    });
   }
-  if (bitsAllocated !== 8 && bitsAllocated !== 16) throw new PixelDecodeError(`BitsAllocated ${bitsAllocated} is not supported`);
+  if (bitsAllocated !== 8 && bitsAllocated !== 16)
+    throw new PixelDecodeError(`BitsAllocated ${bitsAllocated} is not supported`, { code: 'UNSUPPORTED_PIXEL_FORMAT' });
   if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= parsed.numberOfFrames) {
-    throw new PixelDecodeError(`frame ${frameIndex} does not exist (the instance has ${parsed.numberOfFrames})`);
+    throw new PixelDecodeError(`frame ${frameIndex} does not exist (the instance has ${parsed.numberOfFrames})`, { code: 'FRAME_OUT_OF_RANGE' });
   }
   const source = transferSyntaxUid === TRANSFER_SYNTAX.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN ? inflatePart10(bytes) : bytes;
   const count = rows * columns * (parsed.samplesPerPixel ?? 1);

@@ -113,7 +113,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       await step('seed', () => seedDemoData(new Db(dataSource!)));
     }
 
-    jobQueue = await step('jobQueue', () => JobQueue.start(appUrl));
+    jobQueue = await step('jobQueue', () =>
+      JobQueue.start(appUrl, { expireInSeconds: config.INFERENCE_JOB_EXPIRE_S, retryDelaySeconds: config.INFERENCE_JOB_RETRY_DELAY_S }),
+    );
     const resources = {
       blobStore: new FilesystemBlobStore(config.BLOB_DIR),
       jobQueue,

@@ -1,0 +1,273 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { clientCredentialsToken, compressWithGdcm, createTestHospital, makeSeries, stow, systemQuery, type TestHospital } from '@cruciate/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../src/bootstrap/platform.js';
+import { ModelVersionService } from '../src/modules/model-version/model-version.service.js';
+import { startTestPlatform } from './test-platform.js';
+import { startTestWorker, type TestWorker } from './test-worker.js';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function writeFiles(files: readonly Buffer[]): Promise<string[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'storescu-'));
+  return Promise.all(
+    files.map(async (f, i) => {
+      const p = path.join(dir, `${String(i).padStart(4, '0')}.dcm`);
+      await writeFile(p, f);
+      return p;
+    }),
+  );
+}
+
+interface FindingRow {
+  id: string;
+  series_id: string;
+  predicted_class: string;
+  probabilities: number[];
+  p_unhealthy: number;
+  key_slice: number;
+  slice_instance_ids: string[];
+  cam_blob_key: string;
+  cam_shape: number[];
+  timings: Record<string, number>;
+  execution_provider: string;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** The bundled model (or, until it is committed, the hand-built test model) becomes the hospitals' active version. */
+async function activateModel(platform: Platform, hospitals: readonly TestHospital[]): Promise<string> {
+  const [bundled] = await systemQuery<{ id: string }>(`SELECT id FROM model_version WHERE is_bundled ORDER BY created_at DESC LIMIT 1`);
+  let id = bundled?.id;
+  if (!id) {
+    const fixtures = path.resolve(import.meta.dirname, '../../../libs/inference/fixtures');
+    const bytes = readFileSync(path.join(fixtures, 'tiny-valid.onnx'));
+    const manifest = JSON.parse(readFileSync(path.join(fixtures, 'tiny-valid.manifest.json'), 'utf8')) as Record<string, unknown>;
+    const registered = await platform.app
+      .get(ModelVersionService)
+      .register(null, { ...manifest, name: `tiny-${hospitals[0]!.slug}`, sha256: createHash('sha256').update(bytes).digest('hex') }, bytes);
+    id = registered.id;
+  }
+  for (const h of hospitals) await systemQuery(`UPDATE hospital SET active_model_version_id = $2 WHERE id = $1`, [h.id, id]);
+  return id;
+}
+
+describe('inference worker: storescu push -> job -> finding with CAMs', () => {
+  let platform: Platform;
+  let worker: TestWorker;
+  let a: TestHospital;
+  let b: TestHospital;
+
+  const push = async (hospital: TestHospital, files: readonly Buffer[]): Promise<void> => {
+    await run('storescu', ['-aec', hospital.aeTitle, '-aet', 'MODALITY', '127.0.0.1', String(platform.dimsePort), ...(await writeFiles(files))], {
+      env: { ...process.env, TCP_NODELAY: '1' },
+    });
+  };
+  const studyOf = async (hospital: TestHospital, studyUid: string) =>
+    (
+      await systemQuery<{ id: string; status: string; status_reason: string | null; ai_class: string | null; priority: number }>(
+        `SELECT id, status, status_reason, ai_class, priority FROM study WHERE tenant_id = $1 AND study_instance_uid = $2`,
+        [hospital.id, studyUid],
+      )
+    )[0];
+  const findingsOf = (hospital: TestHospital, studyId: string) =>
+    systemQuery<FindingRow>(`SELECT * FROM finding WHERE tenant_id = $1 AND study_id = $2`, [hospital.id, studyId]);
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ INFERENCE_JOB_EXPIRE_S: '3', INFERENCE_JOB_RETRY_DELAY_S: '1' });
+    [a, b] = await Promise.all([createTestHospital(), createTestHospital()]);
+    await activateModel(platform, [a, b]);
+    worker = await startTestWorker(platform);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await platform?.close();
+  });
+
+  it('a pushed sagittal series ends ANALYZED with exactly one finding, its CAMs in the blob store, and timings', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 16, rows: 96, columns: 96 });
+    await push(a, series.files);
+    const study = await waitFor('ANALYZED', async () => {
+      const s = await studyOf(a, series.studyInstanceUid);
+      return s?.status === 'ANALYZED' ? s : null;
+    });
+    const findings = await findingsOf(a, study.id);
+    expect(findings).toHaveLength(1);
+    const f = findings[0]!;
+    expect(f.probabilities).toHaveLength(4);
+    expect(f.probabilities.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+    expect(f.p_unhealthy).toBeCloseTo(1 - f.probabilities[0]!, 6);
+    expect(study.ai_class).toBe(f.predicted_class);
+    expect(f.slice_instance_ids).toHaveLength(16);
+    expect(f.key_slice).toBeGreaterThanOrEqual(0);
+    expect(f.key_slice).toBeLessThan(16);
+    const [slices, classes, h, w] = f.cam_shape as [number, number, number, number];
+    expect(slices).toBe(16);
+    expect(classes).toBe(4);
+    const camPath = path.join(platform.config.BLOB_DIR, f.cam_blob_key);
+    expect(statSync(camPath).size).toBe(slices * classes * h * w * 4);
+    const cam = new Float32Array(new Uint8Array(readFileSync(camPath)).buffer);
+    expect(Math.max(...cam)).toBeLessThanOrEqual(1);
+    expect(Math.min(...cam)).toBeGreaterThanOrEqual(0);
+    for (const stage of ['readMs', 'decodeMs', 'preprocessMs', 'inferenceMs', 'camMs', 'totalMs']) expect(f.timings[stage]).toBeGreaterThanOrEqual(0);
+    expect(f.execution_provider).toBe('cpu');
+    // The instance ids are the series' own, in slice order along the normal.
+    const ids = await systemQuery<{ id: string }>(`SELECT i.id FROM instance i WHERE i.tenant_id = $1 AND i.series_id = $2`, [a.id, f.series_id]);
+    expect(new Set(f.slice_instance_ids)).toEqual(new Set(ids.map((r) => r.id)));
+    const jobs = await systemQuery<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = 'inference' AND data->>'seriesId' = $1`, [f.series_id]);
+    expect(jobs.map((j) => j.state)).toEqual(['completed']);
+  });
+
+  it('a re-sent job for the same series and model makes no second finding', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 12 });
+    await push(a, series.files);
+    const study = await waitFor('ANALYZED', async () =>
+      (await studyOf(a, series.studyInstanceUid))?.status === 'ANALYZED' ? studyOf(a, series.studyInstanceUid) : null,
+    );
+    const [first] = await findingsOf(a, study.id);
+    await systemQuery(`INSERT INTO pgboss.job (name, data) VALUES ('inference', $1)`, [JSON.stringify({ tenantId: a.id, seriesId: first!.series_id })]);
+    await waitFor('the duplicate job completed', async () => {
+      const rows = await systemQuery<{ n: string }>(
+        `SELECT count(*)::text AS n FROM pgboss.job WHERE name = 'inference' AND data->>'seriesId' = $1 AND state = 'completed'`,
+        [first!.series_id],
+      );
+      return rows[0]!.n === '2';
+    });
+    expect(await findingsOf(a, study.id)).toHaveLength(1);
+  });
+
+  it("a job naming another hospital's series writes nothing anywhere and ends with the reason", async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 12 });
+    await push(a, series.files);
+    const study = await waitFor('ANALYZED', async () =>
+      (await studyOf(a, series.studyInstanceUid))?.status === 'ANALYZED' ? studyOf(a, series.studyInstanceUid) : null,
+    );
+    const [finding] = await findingsOf(a, study.id);
+    const [job] = await systemQuery<{ id: string }>(`INSERT INTO pgboss.job (name, data) VALUES ('inference', $1) RETURNING id`, [
+      JSON.stringify({ tenantId: b.id, seriesId: finding!.series_id }),
+    ]);
+    const done = await waitFor('the cross-tenant job to end', async () => {
+      const rows = await systemQuery<{ state: string; output: { failed?: string } }>(`SELECT state, output FROM pgboss.job WHERE id = $1`, [job!.id]);
+      return rows[0]?.state === 'completed' ? rows[0] : null;
+    });
+    expect(done.output.failed).toMatch(/does not exist in this hospital/);
+    const bFindings = await systemQuery<{ n: string }>(`SELECT count(*)::text AS n FROM finding WHERE tenant_id = $1`, [b.id]);
+    expect(bFindings[0]!.n).toBe('0');
+    expect(await findingsOf(a, study.id)).toHaveLength(1);
+  });
+
+  it('the same pixels in every supported transfer syntax give the same finding as the uncompressed series', async () => {
+    const token = await clientCredentialsToken(platform.url, a.integrator.clientId, a.integrator.secret);
+    const kinds = ['none', 'deflated', 'rle', 'jpeg-lossless', 'jpegls', 'j2k'] as const;
+    const studies = await Promise.all(
+      kinds.map(async (kind) => {
+        // makeSeries draws the same phantom pixels every time; only the UIDs differ.
+        const series = makeSeries({ plane: 'sagittal', slices: 12, rows: 80, columns: 80 });
+        const files = kind === 'none' ? series.files : await Promise.all(series.files.map((f) => compressWithGdcm(f, kind)));
+        const stored = await stow(platform.url, token, files);
+        expect(stored.failed).toEqual([]);
+        return { kind, studyUid: series.studyInstanceUid };
+      }),
+    );
+    const probabilities = new Map<string, number[]>();
+    for (const { kind, studyUid } of studies) {
+      const study = await waitFor(`${kind} ANALYZED`, async () => {
+        const s = await studyOf(a, studyUid);
+        if (s?.status === 'FAILED') throw new Error(`${kind}: ${s.status_reason ?? ''}`);
+        return s?.status === 'ANALYZED' ? s : null;
+      });
+      probabilities.set(kind, (await findingsOf(a, study.id))[0]!.probabilities);
+    }
+    const reference = probabilities.get('none')!;
+    for (const kind of kinds) {
+      const p = probabilities.get(kind)!;
+      p.forEach((v, i) => expect(Math.abs(v - reference[i]!), kind).toBeLessThan(1e-6));
+    }
+  });
+
+  it('a poison series (pixels it cannot decode) ends FAILED with the reason, and the queue keeps flowing', async () => {
+    const poison = makeSeries({ plane: 'sagittal', slices: 12, rows: 32, columns: 32 });
+    // JPEG-LS files whose compressed stream is garbage at the end: ingest stores them (it does not decode), the worker cannot.
+    const broken = (await Promise.all(poison.files.map((f) => compressWithGdcm(f, 'jpegls')))).map((f) => {
+      const copy = Buffer.from(f);
+      copy.fill(0xff, copy.length - 120, copy.length - 12);
+      return copy;
+    });
+    const token = await clientCredentialsToken(platform.url, a.integrator.clientId, a.integrator.secret);
+    const stored = await stow(platform.url, token, broken);
+    expect(stored.status).toBe(200);
+    const healthy = makeSeries({ plane: 'sagittal', slices: 12 });
+    await push(a, healthy.files);
+    const failed = await waitFor('FAILED', async () => {
+      const s = await studyOf(a, poison.studyInstanceUid);
+      return s?.status === 'FAILED' ? s : null;
+    });
+    expect(failed.status_reason).toMatch(/JPEG-LS|decode|compressed|pixel/i);
+    expect(await findingsOf(a, failed.id)).toHaveLength(0);
+    await waitFor('the next study ANALYZED', async () => (await studyOf(a, healthy.studyInstanceUid))?.status === 'ANALYZED');
+  });
+});
+
+describe('inference worker killed mid-job (kill -9)', () => {
+  let platform: Platform;
+  let a: TestHospital;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ INFERENCE_JOB_EXPIRE_S: '3', INFERENCE_JOB_RETRY_DELAY_S: '1' });
+    a = await createTestHospital();
+    await activateModel(platform, [a]);
+  });
+  afterAll(async () => platform?.close());
+
+  it('the job is re-claimed after its lease expires and completed exactly once', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 48, rows: 256, columns: 256 });
+    await run('storescu', ['-aec', a.aeTitle, '-aet', 'MODALITY', '127.0.0.1', String(platform.dimsePort), ...(await writeFiles(series.files))], {
+      env: { ...process.env, TCP_NODELAY: '1' },
+    });
+    const [job] = await systemQuery<{ id: string }>(`SELECT id FROM pgboss.job WHERE name = 'inference' AND data->>'tenantId' = $1`, [a.id]);
+    expect(job).toBeDefined();
+    const first = await startTestWorker(platform);
+    await waitFor(
+      'the first worker to claim the job',
+      async () => (await systemQuery<{ state: string }>(`SELECT state FROM pgboss.job WHERE id = $1`, [job!.id]))[0]?.state === 'active',
+      20_000,
+    );
+    await first.kill();
+    const afterKill = await systemQuery<{ state: string }>(`SELECT state FROM pgboss.job WHERE id = $1`, [job!.id]);
+    const findingsAfterKill = await systemQuery<{ n: string }>(`SELECT count(*)::text AS n FROM finding WHERE tenant_id = $1`, [a.id]);
+    // Killed while it held the job: nothing was written.
+    expect(afterKill[0]!.state).toBe('active');
+    expect(findingsAfterKill[0]!.n).toBe('0');
+
+    const second = await startTestWorker(platform);
+    try {
+      await waitFor(
+        'the job to complete on the second worker',
+        async () => (await systemQuery<{ state: string }>(`SELECT state FROM pgboss.job WHERE id = $1`, [job!.id]))[0]?.state === 'completed',
+        30_000,
+      );
+      const findings = await systemQuery<{ n: string }>(`SELECT count(*)::text AS n FROM finding WHERE tenant_id = $1`, [a.id]);
+      expect(findings[0]!.n).toBe('1');
+      const [retried] = await systemQuery<{ retry_count: number }>(`SELECT retry_count FROM pgboss.job WHERE id = $1`, [job!.id]);
+      expect(retried!.retry_count).toBe(1);
+    } finally {
+      // SIGTERM: a graceful stop.
+      expect(await second.stop()).toBe(0);
+    }
+  });
+});

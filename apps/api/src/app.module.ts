@@ -37,6 +37,10 @@ import { IngestRepository } from './modules/ingest/ingest.repository.js';
 import { BLOB_STORE, IngestService, JOB_QUEUE, PATIENT_KEYER } from './modules/ingest/ingest.service.js';
 import type { JobQueue } from './modules/ingest/job-queue.js';
 import type { PatientKeyer } from './modules/ingest/patient-key.js';
+import { FindingController } from './modules/finding/finding.controller.js';
+import { FindingRepository } from './modules/finding/finding.repository.js';
+import { FindingResolver, SeriesFindingResolver, StudyFindingResolver } from './modules/finding/finding.resolver.js';
+import { FindingService } from './modules/finding/finding.service.js';
 import { ModelVersionController } from './modules/model-version/model-version.controller.js';
 import { ModelVersionRepository } from './modules/model-version/model-version.repository.js';
 import { HospitalModelVersionResolver, ModelVersionResolver } from './modules/model-version/model-version.resolver.js';
@@ -55,12 +59,15 @@ export interface AppResources {
 /** Every GraphQL resolver: the code-first schema is built from these. */
 export const RESOLVERS = [
   AuditResolver,
+  FindingResolver,
   HospitalResolver,
   HospitalModelVersionResolver,
   MeResolver,
   HospitalUserResolver,
   ModelVersionResolver,
   ServiceAccountResolver,
+  SeriesFindingResolver,
+  StudyFindingResolver,
   StudyResolver,
 ] as const;
 
@@ -102,7 +109,7 @@ export class AppModule {
           formatError: createFormatError(logger),
         }),
       ],
-      controllers: [HealthController, DicomwebController, ModelVersionController],
+      controllers: [HealthController, DicomwebController, ModelVersionController, FindingController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -118,6 +125,8 @@ export class AppModule {
         StudyService,
         ModelVersionRepository,
         ModelVersionService,
+        FindingRepository,
+        FindingService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         {

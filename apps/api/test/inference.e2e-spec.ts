@@ -5,7 +5,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { clientCredentialsToken, compressWithGdcm, createTestHospital, makeSeries, stow, systemQuery, type TestHospital } from '@cruciate/testing';
+import {
+  clientCredentialsToken,
+  compressWithGdcm,
+  createTestHospital,
+  gql,
+  makeSeries,
+  signInWithPkce,
+  stow,
+  systemQuery,
+  type TestHospital,
+} from '@cruciate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../src/bootstrap/platform.js';
 import { ModelVersionService } from '../src/modules/model-version/model-version.service.js';
@@ -131,6 +141,95 @@ describe('inference worker: storescu push -> job -> finding with CAMs', () => {
     expect(new Set(f.slice_instance_ids)).toEqual(new Set(ids.map((r) => r.id)));
     const jobs = await systemQuery<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = 'inference' AND data->>'seriesId' = $1`, [f.series_id]);
     expect(jobs.map((j) => j.state)).toEqual(['completed']);
+  });
+
+  it('GraphQL shows the finding on the study and its series; the CAM comes as an array and as PNG overlays; other hospitals get NOT_FOUND', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 14, rows: 64, columns: 64 });
+    await push(a, series.files);
+    const study = await waitFor('ANALYZED', async () => {
+      const s = await studyOf(a, series.studyInstanceUid);
+      return s?.status === 'ANALYZED' ? s : null;
+    });
+    const clinicianA = (await signInWithPkce(platform.url, a.clinician.email, a.clinician.password)).accessToken;
+    const clinicianB = (await signInWithPkce(platform.url, b.clinician.email, b.clinician.password)).accessToken;
+    const res = await gql<{
+      study: Record<string, unknown> & { findings: Record<string, unknown>[]; series: { selectedForInference: boolean; finding: { id: string } | null }[] };
+    }>(
+      platform.url,
+      clinicianA,
+      `{ study(id: "${study.id}") { status aiClass pUnhealthy
+          findings { id predictedClass pUnhealthy keySliceIndex camShape camUrl executionProvider
+                     probabilities { label probability } slices { index sopInstanceUid }
+                     timings { inferenceMs totalMs } modelVersion { name version intendedUse isNotForClinicalUse } }
+          series { selectedForInference finding { id } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const finding = res.data!.study.findings[0]! as {
+      id: string;
+      predictedClass: string;
+      pUnhealthy: number;
+      keySliceIndex: number;
+      camShape: number[];
+      camUrl: string;
+      probabilities: { label: string; probability: number }[];
+      slices: { index: number; sopInstanceUid: string }[];
+      timings: { inferenceMs: number; totalMs: number };
+      modelVersion: { intendedUse: string; isNotForClinicalUse: boolean };
+    };
+    expect(res.data!.study.findings).toHaveLength(1);
+    expect(res.data!.study['aiClass']).toBe(finding.predictedClass);
+    expect(res.data!.study['pUnhealthy']).toBeCloseTo(finding.pUnhealthy, 9);
+    expect(finding.probabilities.map((x) => x.label)).toEqual(['healthy', 'minor_strain', 'partial_rupture', 'complete_rupture']);
+    expect(new Set(finding.slices.map((x) => x.sopInstanceUid))).toEqual(new Set(series.sopInstanceUids));
+    expect(finding.timings.inferenceMs).toBeGreaterThan(0);
+    expect(finding.modelVersion.isNotForClinicalUse).toBe(true);
+    expect(res.data!.study.series.find((x) => x.selectedForInference)!.finding!.id).toBe(finding.id);
+
+    const cam = await fetch(`${platform.url}${finding.camUrl}`, { headers: { authorization: `Bearer ${clinicianA}` } });
+    expect(cam.status).toBe(200);
+    const array = (await cam.json()) as { shape: number[]; data: number[]; labels: string[]; keySliceIndex: number };
+    expect(array.shape).toEqual(finding.camShape);
+    expect(array.data).toHaveLength(finding.camShape.reduce((x, y) => x * y, 1));
+    expect(Math.max(...array.data)).toBeLessThanOrEqual(1);
+    expect(array.keySliceIndex).toBe(finding.keySliceIndex);
+
+    const png = await fetch(
+      `${platform.url}/api/findings/${finding.id}/cam/${finding.keySliceIndex}/overlay.png?label=${finding.predictedClass}&width=64&height=48`,
+      {
+        headers: { authorization: `Bearer ${clinicianA}` },
+      },
+    );
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20), bytes[25]]).toEqual([64, 48, 6]); // width, height, RGBA
+    const badSlice = await fetch(`${platform.url}/api/findings/${finding.id}/cam/999/overlay.png`, { headers: { authorization: `Bearer ${clinicianA}` } });
+    expect(badSlice.status).toBe(400);
+    const badLabel = await fetch(`${platform.url}/api/findings/${finding.id}/cam/0/overlay.png?label=broken`, {
+      headers: { authorization: `Bearer ${clinicianA}` },
+    });
+    expect(badLabel.status).toBe(400);
+
+    for (const url of [finding.camUrl, `/api/findings/${finding.id}/cam/0/overlay.png`]) {
+      const other = await fetch(`${platform.url}${url}`, { headers: { authorization: `Bearer ${clinicianB}` } });
+      expect(other.status).toBe(404);
+    }
+    const otherStudy = await gql(platform.url, clinicianB, `{ study(id: "${study.id}") { findings { id } } }`);
+    expect(otherStudy.code).toBe('NOT_FOUND');
+
+    const filtered = await gql<{ studies: { edges: { node: { id: string; aiClass: string } }[] } }>(
+      platform.url,
+      clinicianA,
+      `{ studies(first: 100, filter: { aiClass: ["${finding.predictedClass}"] }) { edges { node { id aiClass } } } }`,
+    );
+    expect(filtered.data!.studies.edges.map((e) => e.node.id)).toContain(study.id);
+    expect(filtered.data!.studies.edges.every((e) => e.node.aiClass === finding.predictedClass)).toBe(true);
+    const [audit] = await systemQuery<{ n: string }>(
+      `SELECT count(*)::text AS n FROM audit_event WHERE tenant_id = $1 AND action = 'finding.cam' AND target_id = $2`,
+      [a.id, finding.id],
+    );
+    expect(Number(audit!.n)).toBeGreaterThanOrEqual(2);
   });
 
   it('a re-sent job for the same series and model makes no second finding', async () => {

@@ -34,6 +34,7 @@ export {
   windowToGray8,
   defaultWindow,
   encodePngGray8,
+  encodePngRgba,
   crc32,
   type PixelFrame,
   type Window,

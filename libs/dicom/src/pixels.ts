@@ -145,20 +145,32 @@ function pngChunk(type: string, data: Uint8Array): Buffer {
 
 /** An 8-bit greyscale PNG (colour type 0), scanlines unfiltered (filter type 0), one zlib IDAT chunk. */
 export function encodePngGray8(width: number, height: number, pixels: Uint8Array): Buffer {
+  return encodePng(width, height, pixels, 1);
+}
+
+/** An 8-bit RGBA PNG (colour type 6) of width x height pixels given as R,G,B,A bytes row by row. */
+export function encodePngRgba(width: number, height: number, rgba: Uint8Array): Buffer {
+  return encodePng(width, height, rgba, 4);
+}
+
+function encodePng(width: number, height: number, pixels: Uint8Array, channels: 1 | 4): Buffer {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`invalid PNG size ${width}x${height}`);
-  if (pixels.length !== width * height) throw new RangeError(`expected ${width * height} pixels for ${width}x${height}, got ${pixels.length}`);
+  if (pixels.length !== width * height * channels) {
+    throw new RangeError(`expected ${width * height * channels} bytes for ${width}x${height}, got ${pixels.length}`);
+  }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
-  header[9] = 0; // colour type: greyscale
+  header[9] = channels === 1 ? 0 : 6; // colour type: greyscale or RGBA
   header[10] = 0; // compression: deflate
   header[11] = 0; // filter method 0
   header[12] = 0; // no interlace
-  const raw = Buffer.alloc((width + 1) * height);
+  const stride = width * channels;
+  const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {
-    raw[y * (width + 1)] = 0; // filter type None
-    raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+    raw[y * (stride + 1)] = 0; // filter type None
+    raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
   return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', new Uint8Array(0))]);
 }

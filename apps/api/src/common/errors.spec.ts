@@ -29,6 +29,9 @@ const ALL_CODES: Record<DomainErrorCode, true> = {
   MODEL_REJECTED: true,
   MODEL_VERSION_EXISTS: true,
   MODEL_TOO_LARGE: true,
+  FINDING_NOT_FOUND: true,
+  CAM_SLICE_OUT_OF_RANGE: true,
+  CAM_LABEL_UNKNOWN: true,
 };
 
 describe('domain error mapping', () => {

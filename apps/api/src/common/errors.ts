@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { AuthErrorCode } from '../auth/auth.errors.js';
 import type { DicomwebErrorCode } from '../modules/dicomweb/dicomweb.errors.js';
+import type { FindingErrorCode } from '../modules/finding/finding.errors.js';
 import type { ModelVersionErrorCode } from '../modules/model-version/model-version.errors.js';
 import type { IngestErrorCode } from '../modules/ingest/ingest.errors.js';
 import type { StudyErrorCode } from '../modules/study/study.errors.js';
@@ -22,7 +23,8 @@ export type DomainErrorCode =
   | IngestErrorCode
   | DicomwebErrorCode
   | StudyErrorCode
-  | ModelVersionErrorCode;
+  | ModelVersionErrorCode
+  | FindingErrorCode;
 
 /** Codes clients see in `extensions.code`. */
 export type PublicErrorCode =
@@ -43,6 +45,7 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'DICOM_NOT_FOUND':
     case 'STUDY_NOT_FOUND':
     case 'MODEL_VERSION_NOT_FOUND':
+    case 'FINDING_NOT_FOUND':
       return 'NOT_FOUND';
     case 'SLUG_TAKEN':
     case 'AE_TITLE_TAKEN':
@@ -58,6 +61,8 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'DICOM_REJECTED':
     case 'BAD_REQUEST':
     case 'MODEL_REJECTED':
+    case 'CAM_SLICE_OUT_OF_RANGE':
+    case 'CAM_LABEL_UNKNOWN':
       return 'BAD_USER_INPUT';
     case 'MODEL_TOO_LARGE':
       return 'PAYLOAD_TOO_LARGE';

@@ -1,5 +1,6 @@
 import type { AuthenticatedRequest } from '../auth/current-principal.decorator.js';
 import type DataLoader from 'dataloader';
+import type { Finding } from '../modules/finding/finding.model.js';
 import type { Series } from '../modules/study/study.model.js';
 import type { Loaders } from './loaders.js';
 
@@ -8,4 +9,6 @@ export interface GraphQLRequestContext {
   loaders: Loaders;
   /** Per-request loader of a study's series, made on first use. */
   studySeries?: DataLoader<string, Series[]>;
+  studyFindings?: DataLoader<string, Finding[]>;
+  seriesFinding?: DataLoader<string, Finding | null>;
 }

@@ -81,6 +81,15 @@ export class Study {
   @Field(() => Float, { description: 'AI urgency: higher first on the worklist' })
   priority!: number;
 
+  @Field(() => String, { nullable: true, description: "The latest finding's predicted label (null until analysed)" })
+  aiClass!: string | null;
+
+  @Field(() => Float, { nullable: true, description: "The latest finding's P(unhealthy)" })
+  pUnhealthy!: number | null;
+
+  @Field(() => Date, { nullable: true })
+  analyzedAt!: Date | null;
+
   @Field(() => Date)
   receivedAt!: Date;
 

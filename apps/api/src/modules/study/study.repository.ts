@@ -12,6 +12,9 @@ export interface StudyRow {
   status: string;
   status_reason: string | null;
   priority: number;
+  ai_class: string | null;
+  ai_p_unhealthy: number | null;
+  analyzed_at: Date | null;
   received_at: Date;
   patient_key: string;
   sex: string | null;
@@ -42,6 +45,7 @@ export interface StudyListQuery {
   readonly dateFrom?: string;
   readonly dateTo?: string;
   readonly patientKeyPrefix?: string;
+  readonly aiClasses?: readonly string[];
   readonly order: 'PRIORITY' | 'RECEIVED_AT' | 'STUDY_DATE';
   readonly direction: 'ASC' | 'DESC';
   readonly after?: readonly string[];
@@ -56,7 +60,7 @@ const SORT: Record<StudyListQuery['order'], { exprs: string[]; types: string[] }
 };
 
 const SELECT = `SELECT st.id, st.study_instance_uid, st.accession, to_char(st.study_date, 'YYYY-MM-DD') AS study_date, st.description, st.modalities,
-       st.status, st.status_reason, st.priority, st.received_at, p.patient_key, p.sex, p.birth_year,
+       st.status, st.status_reason, st.priority, st.ai_class, st.ai_p_unhealthy, st.analyzed_at, st.received_at, p.patient_key, p.sex, p.birth_year,
        (SELECT count(*)::int FROM series se WHERE se.tenant_id = st.tenant_id AND se.study_id = st.id) AS series_count,
        (SELECT coalesce(sum(se.instance_count), 0)::int FROM series se WHERE se.tenant_id = st.tenant_id AND se.study_id = st.id) AS instance_count`;
 
@@ -80,6 +84,7 @@ export class StudyRepository {
     if (q.dateFrom) add('st.study_date >= ?::date', q.dateFrom);
     if (q.dateTo) add('st.study_date <= ?::date', q.dateTo);
     if (q.patientKeyPrefix) add('p.patient_key LIKE ?', `${q.patientKeyPrefix}%`);
+    if (q.aiClasses?.length) add('st.ai_class = ANY(?::text[])', q.aiClasses);
     if (q.after) {
       const placeholders = sort.types.map((t, i) => {
         params.push(q.after![i]);

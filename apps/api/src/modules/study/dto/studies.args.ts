@@ -41,6 +41,12 @@ export class StudyFilter {
   @IsOptional()
   @Matches(/^[0-9a-f]{8,64}$/, { message: 'patientKey must be 8-64 lower-case hex digits' })
   patientKey?: string;
+
+  @Field(() => [String], { nullable: true, description: "AI class (the finding's predicted label, e.g. complete_rupture)" })
+  @IsOptional()
+  @ArrayMaxSize(16)
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { each: true, message: 'aiClass values are labels such as complete_rupture' })
+  aiClass?: string[];
 }
 
 @InputType()

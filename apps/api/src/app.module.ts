@@ -18,6 +18,7 @@ import { Loaders } from './graphql/loaders.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { AuditResolver } from './modules/audit/audit.resolver.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import { ClientConfigController } from './modules/health/client-config.controller.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { HospitalRepository } from './modules/hospital/hospital.repository.js';
 import { HospitalResolver } from './modules/hospital/hospital.resolver.js';
@@ -37,6 +38,9 @@ import { IngestRepository } from './modules/ingest/ingest.repository.js';
 import { BLOB_STORE, IngestService, JOB_QUEUE, PATIENT_KEYER } from './modules/ingest/ingest.service.js';
 import type { JobQueue } from './modules/ingest/job-queue.js';
 import type { PatientKeyer } from './modules/ingest/patient-key.js';
+import { DiagnosisRepository } from './modules/diagnosis/diagnosis.repository.js';
+import { DiagnosisResolver, StudyDiagnosisResolver } from './modules/diagnosis/diagnosis.resolver.js';
+import { DiagnosisService } from './modules/diagnosis/diagnosis.service.js';
 import { FindingController } from './modules/finding/finding.controller.js';
 import { FindingRepository } from './modules/finding/finding.repository.js';
 import { FindingResolver, SeriesFindingResolver, StudyFindingResolver } from './modules/finding/finding.resolver.js';
@@ -59,6 +63,7 @@ export interface AppResources {
 /** Every GraphQL resolver: the code-first schema is built from these. */
 export const RESOLVERS = [
   AuditResolver,
+  DiagnosisResolver,
   FindingResolver,
   HospitalResolver,
   HospitalModelVersionResolver,
@@ -67,6 +72,7 @@ export const RESOLVERS = [
   ModelVersionResolver,
   ServiceAccountResolver,
   SeriesFindingResolver,
+  StudyDiagnosisResolver,
   StudyFindingResolver,
   StudyResolver,
 ] as const;
@@ -109,7 +115,7 @@ export class AppModule {
           formatError: createFormatError(logger),
         }),
       ],
-      controllers: [HealthController, DicomwebController, ModelVersionController, FindingController],
+      controllers: [HealthController, ClientConfigController, DicomwebController, ModelVersionController, FindingController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -127,6 +133,8 @@ export class AppModule {
         ModelVersionService,
         FindingRepository,
         FindingService,
+        DiagnosisRepository,
+        DiagnosisService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         {

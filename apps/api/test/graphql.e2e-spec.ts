@@ -51,6 +51,12 @@ const OPERATIONS: readonly Operation[] = [
   { field: 'study', allowed: [Role.CLINICIAN, Role.INTEGRATOR], query: () => `{ study(id: "${randomUUID()}") { id } }` },
   { field: 'modelVersions', allowed: 'ANY', query: () => '{ modelVersions(first: 5) { edges { node { id intendedUse } } } }' },
   { field: 'modelVersion', allowed: 'ANY', query: () => `{ modelVersion(id: "${randomUUID()}") { id } }` },
+  {
+    field: 'confirmDiagnosis',
+    allowed: [Role.CLINICIAN],
+    query: () => `mutation { confirmDiagnosis(input: { studyId: "${randomUUID()}", label: "healthy" }) { id } }`,
+  },
+  { field: 'diagnoses', allowed: [Role.HOSPITAL_ADMIN, Role.INTEGRATOR], query: () => '{ diagnoses(first: 5) { edges { node { id label } } } }' },
   { field: 'activateModelVersion', allowed: [Role.HOSPITAL_ADMIN], query: () => `mutation { activateModelVersion(versionId: "${randomUUID()}") { id } }` },
 ];
 

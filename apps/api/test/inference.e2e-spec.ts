@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,12 +17,10 @@ import {
 } from '@cruciate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../src/bootstrap/platform.js';
-import { ModelVersionService } from '../src/modules/model-version/model-version.service.js';
 import { startTestPlatform } from './test-platform.js';
-import { startTestWorker, type TestWorker } from './test-worker.js';
+import { activateModel, startTestWorker, waitFor, type TestWorker } from './test-worker.js';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function writeFiles(files: readonly Buffer[]): Promise<string[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'storescu-'));
@@ -48,33 +45,6 @@ interface FindingRow {
   cam_shape: number[];
   timings: Record<string, number>;
   execution_provider: string;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-/** The bundled model (or, until it is committed, the hand-built test model) becomes the hospitals' active version. */
-async function activateModel(platform: Platform, hospitals: readonly TestHospital[]): Promise<string> {
-  const [bundled] = await systemQuery<{ id: string }>(`SELECT id FROM model_version WHERE is_bundled ORDER BY created_at DESC LIMIT 1`);
-  let id = bundled?.id;
-  if (!id) {
-    const fixtures = path.resolve(import.meta.dirname, '../../../libs/inference/fixtures');
-    const bytes = readFileSync(path.join(fixtures, 'tiny-valid.onnx'));
-    const manifest = JSON.parse(readFileSync(path.join(fixtures, 'tiny-valid.manifest.json'), 'utf8')) as Record<string, unknown>;
-    const registered = await platform.app
-      .get(ModelVersionService)
-      .register(null, { ...manifest, name: `tiny-${hospitals[0]!.slug}`, sha256: createHash('sha256').update(bytes).digest('hex') }, bytes);
-    id = registered.id;
-  }
-  for (const h of hospitals) await systemQuery(`UPDATE hospital SET active_model_version_id = $2 WHERE id = $1`, [h.id, id]);
-  return id;
 }
 
 describe('inference worker: storescu push -> job -> finding with CAMs', () => {

@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { testDatabase } from '@cruciate/testing';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { systemQuery, testDatabase, type TestHospital } from '@cruciate/testing';
+import { ModelVersionService } from '../src/modules/model-version/model-version.service.js';
 import type { Platform } from '../src/bootstrap/platform.js';
 
 export interface TestWorker {
@@ -71,4 +75,32 @@ export async function startTestWorker(platform: Platform, env: Record<string, st
       await exited;
     },
   };
+}
+
+/** Polls `fn` every 50 ms until it returns something truthy. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The bundled model (or, until it is committed, the hand-built test model) becomes the hospitals' active version. */
+export async function activateModel(platform: Platform, hospitals: readonly TestHospital[]): Promise<string> {
+  const [bundled] = await systemQuery<{ id: string }>(`SELECT id FROM model_version WHERE is_bundled ORDER BY created_at DESC LIMIT 1`);
+  let id = bundled?.id;
+  if (!id) {
+    const fixtures = path.resolve(import.meta.dirname, '../../../libs/inference/fixtures');
+    const bytes = readFileSync(path.join(fixtures, 'tiny-valid.onnx'));
+    const manifest = JSON.parse(readFileSync(path.join(fixtures, 'tiny-valid.manifest.json'), 'utf8')) as Record<string, unknown>;
+    const registered = await platform.app
+      .get(ModelVersionService)
+      .register(null, { ...manifest, name: `tiny-${hospitals[0]!.slug}`, sha256: createHash('sha256').update(bytes).digest('hex') }, bytes);
+    id = registered.id;
+  }
+  for (const h of hospitals) await systemQuery(`UPDATE hospital SET active_model_version_id = $2 WHERE id = $1`, [h.id, id]);
+  return id;
 }

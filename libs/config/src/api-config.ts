@@ -81,7 +81,7 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   { name: 'DIMSE_PORT', description: 'Port of the DICOM listener (0 = any free port; -1 = off)', default: '11112', secret: false },
   {
     name: 'DIMSE_MAX_ASSOCIATIONS',
-    description: 'Concurrent DICOM associations accepted (each holds at most one instance of MAX_INSTANCE_BYTES in memory)',
+    description: 'Concurrent DICOM associations accepted (instances stream to disk: each holds about one PDU plus a 64 KiB head in memory)',
     default: '16',
     secret: false,
   },

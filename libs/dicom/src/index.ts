@@ -10,6 +10,7 @@ export {
 } from './types.js';
 export {
   parseInstance,
+  parseInstanceHead,
   inflatePart10,
   expectedPixelDataLength,
   DEFAULT_MAX_INSTANCE_BYTES,

@@ -1,6 +1,6 @@
 import { makeSeries, newUid, phantomPixel, SYNTHETIC_ORIENTATION, type MakeSeriesOptions, type SyntheticEncoding } from '@cruciate/testing';
 import { describe, expect, it } from 'vitest';
-import { parseInstance } from './parse-instance.js';
+import { parseInstance, parseInstanceHead } from './parse-instance.js';
 import { DicomRejectError, SOP_CLASS, TRANSFER_SYNTAX, type DicomRejectCode } from './types.js';
 
 function oneFile(options: MakeSeriesOptions = {}): Buffer {
@@ -280,5 +280,33 @@ describe('parseInstance', () => {
       ],
     });
     expect(parseInstance(file).pixelData).toMatchObject({ length: 10, encapsulated: false });
+  });
+});
+
+describe('parseInstanceHead (objects streamed to disk)', () => {
+  const HEAD = 4096;
+
+  it('answers exactly what parseInstance answers, from the head alone, for native pixel data', () => {
+    for (const transferSyntax of ['explicit-le', 'implicit-le'] as const) {
+      const file = makeSeries({ slices: 1, rows: 128, columns: 128, transferSyntax }).files[0]!;
+      expect(file.length).toBeGreaterThan(HEAD);
+      expect(parseInstanceHead(file.subarray(0, HEAD), file.length)).toEqual(parseInstance(file));
+    }
+  });
+
+  it('decides nothing (null) where the head cannot prove it: deflated, compressed, truncated, trailing bytes, short head', () => {
+    const deflated = makeSeries({ slices: 1, rows: 128, columns: 128, transferSyntax: 'deflated-le' }).files[0]!;
+    expect(parseInstanceHead(deflated.subarray(0, 256), deflated.length)).toBeNull();
+    const file = makeSeries({ slices: 1, rows: 128, columns: 128 }).files[0]!;
+    expect(parseInstanceHead(file.subarray(0, HEAD), file.length - 10)).toBeNull();
+    expect(parseInstanceHead(file.subarray(0, HEAD), file.length + 2)).toBeNull();
+    expect(parseInstanceHead(file.subarray(0, 200), file.length)).toBeNull();
+  });
+
+  it('rejects like parseInstance when the whole object is in the head, and refuses oversize objects from their length', () => {
+    const file = oneFile();
+    expect(parseInstanceHead(file, file.length)).toEqual(parseInstance(file));
+    expect(() => parseInstanceHead(file.subarray(0, 100), 10_000, { maxBytes: 5_000 })).toThrow(/limit is 5000 bytes/);
+    expect(() => parseInstanceHead(Buffer.alloc(300), 300)).toThrow(DicomRejectError);
   });
 });

@@ -154,7 +154,12 @@ class AttributeReader {
 
 /** The first element (nested items included) whose value runs past the end of the bytes, if any. */
 function findOverrun(dataSet: DataSet, end: number): Element | null {
-  for (const el of Object.values(dataSet.elements)) {
+  return findOverrunIn(dataSet.elements, end);
+}
+
+function findOverrunIn(elements: DataSet['elements'], end: number, except?: Element): Element | null {
+  for (const el of Object.values(elements)) {
+    if (el === except) continue;
     if (el.length !== UNDEFINED_LENGTH && el.dataOffset + el.length > end) return el;
     for (const item of el.items ?? []) {
       const nested = item.dataSet ? findOverrun(item.dataSet, end) : null;
@@ -254,6 +259,53 @@ export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions =
       `element ${tagLabel(overrun.tag)} declares ${overrun.length} bytes but only ${Math.max(0, source.length - overrun.dataOffset)} remain: the file is truncated or the length is wrong`,
     );
   }
+  return describeInstance(meta, dataSet, transferSyntaxUid, source.length);
+}
+
+/**
+ * parseInstance for an object that is streamed to disk: `head` is its first bytes (at least the file meta and
+ * every element before the pixel data), `totalBytes` its whole length. Answers exactly what parseInstance of the
+ * whole object would, or null where the head cannot prove that (deflated transfer syntax, encapsulated pixel data,
+ * elements after the pixel data, a head too short or malformed): the caller then parses the whole object.
+ */
+export function parseInstanceHead(head: Uint8Array, totalBytes: number, options: ParseInstanceOptions = {}): ParsedInstance | null {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INSTANCE_BYTES;
+  if (totalBytes > maxBytes) {
+    throw new DicomRejectError('TOO_LARGE', `instance is ${totalBytes} bytes; the limit is ${maxBytes} bytes`);
+  }
+  if (head.length >= totalBytes) return parseInstance(head.subarray(0, totalBytes), options);
+  if (!hasDicmPrefix(head)) return null;
+  let metaSet: DataSet & { position?: number };
+  let dataSet: DataSet;
+  try {
+    metaSet = dicomParser.readPart10Header(head);
+    if (findOverrun(metaSet, head.length) || metaEnd(metaSet) >= head.length) return null;
+    const transferSyntaxUid = new AttributeReader(metaSet).string('x00020010');
+    if (transferSyntaxUid === null || transferSyntaxUid === TRANSFER_SYNTAX.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) return null;
+    if (!SUPPORTED_TRANSFER_SYNTAXES.has(transferSyntaxUid) || !UNCOMPRESSED_TRANSFER_SYNTAXES.has(transferSyntaxUid)) return null;
+    dataSet = dicomParser.parseDicom(head, { untilTag: PIXEL_DATA_TAG });
+  } catch {
+    return null;
+  }
+  if (dataSet.warnings.length > 0) return null;
+  const pixel = dataSet.elements[PIXEL_DATA_TAG];
+  if (!pixel || pixel.length === UNDEFINED_LENGTH || pixel.encapsulatedPixelData === true) return null;
+  // Everything before the pixel data is in the head and within its bounds; the pixel data ends the object exactly.
+  if (pixel.dataOffset > head.length || pixel.dataOffset + pixel.length !== totalBytes) return null;
+  if (findOverrunIn(dataSet.elements, pixel.dataOffset, pixel)) return null;
+  const groupLength = metaSet.elements['x00020000'] ? metaSet.uint32('x00020000') : undefined;
+  if (groupLength !== undefined && totalBytes < 144 + groupLength) return null;
+  const meta = new AttributeReader(metaSet);
+  const transferSyntaxUid = meta.string('x00020010');
+  if (transferSyntaxUid === null) return null;
+  checkUid(transferSyntaxUid, attributeLabel('TransferSyntaxUID', 'x00020010'));
+  return describeInstance(meta, dataSet, transferSyntaxUid, totalBytes);
+}
+
+const PIXEL_DATA_TAG = 'x7fe00010';
+
+/** Validates the parsed attributes and maps them to a ParsedInstance (`length`: bytes of the whole object as parsed). */
+function describeInstance(meta: AttributeReader, dataSet: DataSet, transferSyntaxUid: string, length: number): ParsedInstance {
   const ds = new AttributeReader(dataSet);
 
   const sopClassUid = requireUid(ds, 'SOPClassUID', 'x00080016');
@@ -307,8 +359,8 @@ export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions =
   }
   if (encapsulated) {
     const end = pixelElement.dataOffset + pixelElement.length;
-    const overrun = (pixelElement.fragments ?? []).some((f) => f.position + f.length > source.length);
-    if (end > source.length || overrun) throw new DicomRejectError('TRUNCATED', 'the encapsulated pixel data runs past the end of the file');
+    const overrun = (pixelElement.fragments ?? []).some((f) => f.position + f.length > length);
+    if (end > length || overrun) throw new DicomRejectError('TRUNCATED', 'the encapsulated pixel data runs past the end of the file');
     if ((pixelElement.fragments ?? []).length === 0) throw new DicomRejectError('PIXEL_DATA_MISMATCH', 'the encapsulated pixel data has no fragments');
   } else {
     const expected = expectedPixelDataLength({

@@ -32,6 +32,12 @@ const ALL_CODES: Record<DomainErrorCode, true> = {
   FINDING_NOT_FOUND: true,
   CAM_SLICE_OUT_OF_RANGE: true,
   CAM_LABEL_UNKNOWN: true,
+  DIAGNOSIS_NOT_FOUND: true,
+  DIAGNOSIS_LABEL_INVALID: true,
+  DIAGNOSIS_ALREADY_SIGNED: true,
+  DIAGNOSIS_ALREADY_AMENDED: true,
+  STUDY_NOT_READY: true,
+  READER_NOT_A_PERSON: true,
 };
 
 describe('domain error mapping', () => {

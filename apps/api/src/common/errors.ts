@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { AuthErrorCode } from '../auth/auth.errors.js';
 import type { DicomwebErrorCode } from '../modules/dicomweb/dicomweb.errors.js';
+import type { DiagnosisErrorCode } from '../modules/diagnosis/diagnosis.errors.js';
 import type { FindingErrorCode } from '../modules/finding/finding.errors.js';
 import type { ModelVersionErrorCode } from '../modules/model-version/model-version.errors.js';
 import type { IngestErrorCode } from '../modules/ingest/ingest.errors.js';
@@ -24,7 +25,8 @@ export type DomainErrorCode =
   | DicomwebErrorCode
   | StudyErrorCode
   | ModelVersionErrorCode
-  | FindingErrorCode;
+  | FindingErrorCode
+  | DiagnosisErrorCode;
 
 /** Codes clients see in `extensions.code`. */
 export type PublicErrorCode =
@@ -46,6 +48,7 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'STUDY_NOT_FOUND':
     case 'MODEL_VERSION_NOT_FOUND':
     case 'FINDING_NOT_FOUND':
+    case 'DIAGNOSIS_NOT_FOUND':
       return 'NOT_FOUND';
     case 'SLUG_TAKEN':
     case 'AE_TITLE_TAKEN':
@@ -55,6 +58,8 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'ALREADY_REVOKED':
     case 'INSTANCE_CONFLICT':
     case 'MODEL_VERSION_EXISTS':
+    case 'DIAGNOSIS_ALREADY_SIGNED':
+    case 'DIAGNOSIS_ALREADY_AMENDED':
       return 'CONFLICT';
     case 'INVALID_INPUT':
     case 'INVALID_ROLES':
@@ -63,7 +68,11 @@ export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {
     case 'MODEL_REJECTED':
     case 'CAM_SLICE_OUT_OF_RANGE':
     case 'CAM_LABEL_UNKNOWN':
+    case 'DIAGNOSIS_LABEL_INVALID':
+    case 'STUDY_NOT_READY':
       return 'BAD_USER_INPUT';
+    case 'READER_NOT_A_PERSON':
+      return 'FORBIDDEN';
     case 'MODEL_TOO_LARGE':
       return 'PAYLOAD_TOO_LARGE';
     case 'UNSUPPORTED_MEDIA_TYPE':

@@ -51,6 +51,33 @@ export class Db {
     return this.dataSource.query<T[]>(sql, params);
   }
 
+  /**
+   * tenantStatement whose transaction commits only after `gate` has resolved, and rolls back when it rejects: the
+   * statement runs while the caller finishes work that must be durable before the rows may exist (a blob), and
+   * only the COMMIT waits for it. Same rules as tenantStatement (the statement sets its tenant itself). Greppable.
+   */
+  async tenantStatementAfter<T>(tenantId: string, sql: string, params: unknown[], gate: Promise<unknown>): Promise<T[]> {
+    if (this.scope.getStore()) throw new Error('Db.tenantStatementAfter runs on its own, outside any scope');
+    if (params[0] !== tenantId) throw new Error('Db.tenantStatementAfter: the tenant must be the first parameter');
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query('BEGIN');
+      let rows: T[];
+      try {
+        rows = (await runner.query(sql, params)) as T[];
+        await gate;
+      } catch (err) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      await runner.query('COMMIT');
+      return rows;
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** The manager of the scope in hand; repositories call this. Outside a scope it is a bug. */
   manager(): EntityManager {
     const current = this.scope.getStore();

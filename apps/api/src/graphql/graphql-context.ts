@@ -1,5 +1,6 @@
 import type { AuthenticatedRequest } from '../auth/current-principal.decorator.js';
 import type DataLoader from 'dataloader';
+import type { Diagnosis } from '../modules/diagnosis/diagnosis.model.js';
 import type { Finding } from '../modules/finding/finding.model.js';
 import type { Series } from '../modules/study/study.model.js';
 import type { Loaders } from './loaders.js';
@@ -11,4 +12,5 @@ export interface GraphQLRequestContext {
   studySeries?: DataLoader<string, Series[]>;
   studyFindings?: DataLoader<string, Finding[]>;
   seriesFinding?: DataLoader<string, Finding | null>;
+  studyDiagnoses?: DataLoader<string, Diagnosis[]>;
 }

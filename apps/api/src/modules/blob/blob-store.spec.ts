@@ -3,7 +3,7 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FilesystemBlobStore } from './blob-store.js';
+import { FilesystemBlobStore, keyOf } from './blob-store.js';
 
 describe('FilesystemBlobStore', () => {
   it('stores bytes untouched under their SHA-256, idempotently, leaving no temp files', async () => {
@@ -27,6 +27,31 @@ describe('FilesystemBlobStore', () => {
     await writeFile(path.join(root, first.key), bytes.subarray(0, 10));
     await store.put(bytes);
     expect(await store.get(first.key)).toEqual(bytes);
+  });
+
+  it('streams a blob: nothing at its address until durable(), the same bytes after it; discard() leaves nothing', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+    const store = new FilesystemBlobStore(root);
+    const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256));
+    const writer = await store.writer();
+    for (let i = 0; i < bytes.length; i += 16_384) writer.write(bytes.subarray(i, i + 16_384));
+    const sealed = writer.seal();
+    expect(sealed).toEqual({
+      key: keyOf(createHash('sha256').update(bytes).digest('hex')),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+    });
+    expect(() => writer.write(Buffer.from('late'))).toThrow(/sealed/);
+    expect(await store.has(sealed.key)).toBe(false);
+    expect(await writer.durable()).toEqual(sealed);
+    expect(await store.get(sealed.key)).toEqual(bytes);
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+
+    const dropped = await store.writer();
+    dropped.write(Buffer.from('refused instance'));
+    await dropped.discard();
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+    expect(await store.has(dropped.seal().key)).toBe(false);
   });
 
   it('refuses keys that are not content addresses (no path traversal)', async () => {

@@ -3,13 +3,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { parseInstance } from '@cruciate/dicom';
+import { parseInstance, parseInstanceHead, type ParsedInstance } from '@cruciate/dicom';
 import { compressWithGdcm, makeSeries } from '@cruciate/testing';
 import { IngestError } from '../ingest/ingest.errors.js';
-import type { StoreOutcome } from '../ingest/ingest.service.js';
+import type { ReceivedInstance, StoreOutcome } from '../ingest/ingest.service.js';
+import type { BlobWriter, StoredBlob } from '../blob/blob-store.js';
 import { DimseListener, type DimseHospital, type DimseIngest } from './dimse-listener.js';
 
 /**
@@ -30,11 +34,50 @@ interface CompleteCall {
   readonly source: Record<string, unknown>;
 }
 
+/** A blob writer that keeps the bytes in memory. */
+class MemoryWriter implements BlobWriter {
+  readonly chunks: Buffer[] = [];
+  readonly pendingBytes = 0;
+  discarded = false;
+
+  write(chunk: Uint8Array): void {
+    this.chunks.push(Buffer.from(chunk));
+  }
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+  seal(): StoredBlob {
+    const size = this.chunks.reduce((n, c) => n + c.length, 0);
+    return { key: 'sha256/00/00/' + '0'.repeat(64), sha256: '0'.repeat(64), size };
+  }
+  readBack(): Promise<Buffer> {
+    return Promise.resolve(Buffer.concat(this.chunks));
+  }
+  durable(): Promise<StoredBlob> {
+    return Promise.resolve(this.seal());
+  }
+  discard(): Promise<void> {
+    this.discarded = true;
+    return Promise.resolve();
+  }
+}
+
 class FakeIngest implements DimseIngest {
   behaviour: Behaviour = 'store';
   readonly stored: StoreCall[] = [];
   readonly completed: CompleteCall[] = [];
+  readonly writers: MemoryWriter[] = [];
   private readonly seen = new Set<string>();
+
+  openWriter(): Promise<BlobWriter> {
+    const writer = new MemoryWriter();
+    this.writers.push(writer);
+    return Promise.resolve(writer);
+  }
+
+  async storeReceived(tenantId: string, received: ReceivedInstance): Promise<StoreOutcome> {
+    return this.storeInstance(tenantId, await received.blob.readBack());
+  }
 
   storeInstance(tenantId: string, bytes: Uint8Array): Promise<StoreOutcome> {
     this.stored.push({ tenantId, bytes: Buffer.from(bytes) });
@@ -97,6 +140,10 @@ function run(tool: string, args: readonly string[]): Promise<ToolResult> {
     });
   });
 }
+
+/** A full garbage collection (V8's gc, exposed at run time), so memory figures count only what is still referenced. */
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
 
 /** Bytes after the File Meta Information group of a Part 10 file. */
 function datasetOf(file: Buffer): Buffer {
@@ -271,6 +318,25 @@ describe('DimseListener (dcmtk against the real socket)', () => {
 
     expect((await echo('GOODAE')).code).toBe(0);
   });
+  it('aborts on malformed or out-of-order PDUs and keeps serving', async () => {
+    const attempts: Buffer[] = [
+      // P-DATA-TF before any association.
+      Buffer.from([0x04, 0, 0, 0, 0, 8, 0, 0, 0, 4, 1, 3, 0, 0]),
+      // A-ASSOCIATE-RQ whose first item claims more bytes than the PDU holds.
+      Buffer.concat([Buffer.from([0x01, 0, 0, 0, 0, 72, 0, 1, 0, 0]), Buffer.alloc(64, 0x20), Buffer.from([0x10, 0, 0x7f, 0xff, 0, 0, 0, 0]).subarray(0, 8)]),
+      // A-RELEASE-RQ with no association.
+      Buffer.from([0x05, 0, 0, 0, 0, 4, 0, 0, 0, 0]),
+    ];
+    for (const bytes of attempts) {
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.resume(); // read the A-ABORT, if any, so the close is seen
+      socket.write(bytes);
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+    expect(ingest.stored).toHaveLength(0);
+    expect((await echo('GOODAE')).code).toBe(0);
+  });
 });
 
 describe('DimseListener limits and shutdown', () => {
@@ -309,6 +375,74 @@ describe('DimseListener limits and shutdown', () => {
     } finally {
       await listener.stop();
     }
+  });
+
+  it('streams a large instance to its blob in pieces as it arrives: memory does not grow with the instance', async () => {
+    const series = makeSeries({ slices: 1, rows: 3072, columns: 4096 });
+    const original = series.files[0]!;
+    const file = path.join(dir, 'large.dcm');
+    await writeFile(file, original);
+    const seen = { writes: 0, largest: 0, bytes: 0, heldAtStore: Number.NaN };
+    const hash = createHash('sha256');
+    const counting: BlobWriter = {
+      write: (chunk) => {
+        seen.writes++;
+        seen.largest = Math.max(seen.largest, chunk.length);
+        seen.bytes += chunk.length;
+        hash.update(chunk);
+      },
+      pendingBytes: 0,
+      drained: () => Promise.resolve(),
+      seal: () => ({ key: 'x', sha256: 'x', size: seen.bytes }),
+      readBack: () => Promise.reject(new Error('must not be read back')),
+      durable: () => Promise.resolve({ key: 'x', sha256: 'x', size: seen.bytes }),
+      discard: () => Promise.resolve(),
+    };
+    const ingest = new FakeIngest();
+    ingest.openWriter = () => Promise.resolve(counting);
+    let parsedFromHead: ParsedInstance | null = null;
+    let head = Buffer.alloc(0);
+    let baseline = 0;
+    ingest.storeReceived = (_tenantId: string, received: ReceivedInstance) => {
+      // Every byte has arrived and nothing is stored yet: a listener that buffered the instance would hold it now.
+      collectGarbage();
+      seen.heldAtStore = process.memoryUsage().arrayBuffers - baseline;
+      head = Buffer.from(received.head);
+      parsedFromHead = parseInstanceHead(received.head, received.blob.seal().size, { maxBytes: Number.MAX_SAFE_INTEGER });
+      return Promise.resolve({
+        status: 'STORED',
+        instanceId: 'i',
+        seriesId: 's',
+        studyId: 'st',
+        sopClassUid: '',
+        sopInstanceUid: '',
+        studyInstanceUid: '',
+        seriesInstanceUid: '',
+      } satisfies StoreOutcome);
+    };
+    const listener = listenerWith(ingest);
+    const { port } = await listener.start();
+    try {
+      collectGarbage();
+      baseline = process.memoryUsage().arrayBuffers;
+      const result = await run('storescu', ['-aec', 'GOODAE', '127.0.0.1', String(port), file]);
+      expect(result.code, result.output).toBe(0);
+    } finally {
+      await listener.stop();
+    }
+    // Every byte reached the writer (our file meta, then the dataset untouched), in PDU-sized pieces; only the
+    // 64 KiB head was handed over in memory, and it was enough to parse and validate the instance.
+    const dataset = datasetOf(original);
+    const metaLength = 144 + head.readUInt32LE(140);
+    expect(seen.bytes).toBe(metaLength + dataset.length);
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(head.subarray(0, metaLength)).update(dataset).digest('hex'));
+    expect(seen.writes).toBeGreaterThan(20);
+    expect(seen.largest).toBeLessThanOrEqual(262_144);
+    expect(head.length).toBe(65_536);
+    expect(parsedFromHead).toMatchObject({ sopInstanceUid: series.sopInstanceUids[0], rows: 3072, columns: 4096 });
+    expect(original.length).toBeGreaterThan(24_000_000);
+    // The 25 MB instance was never held whole: what is still referenced once it has arrived is a few PDUs at most.
+    expect(seen.heldAtStore).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('stop() lets an association in flight finish, then refuses new connections', async () => {

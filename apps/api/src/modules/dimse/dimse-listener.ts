@@ -1,26 +1,36 @@
 import net, { type AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import dcmjsDimse, { type association, type requests, type responses } from 'dcmjs-dimse';
 import { HospitalStatus } from '@cruciate/contracts';
 import type { Logger } from '../../common/logger.js';
+import type { BlobWriter } from '../blob/blob-store.js';
 import { IngestError } from '../ingest/ingest.errors.js';
 import type { IngestService } from '../ingest/ingest.service.js';
+import { CommandField, encodeResponse, parseCommand, type CommandRequest } from './command-set.js';
 import { DimseStatus, dimseStatusFor, errorComment, type DimseStatusResult } from './dimse-status.js';
-import { negotiateContext, STORAGE_SOP_CLASSES, stripUid } from './negotiation.js';
-import { CRUCIATE_IMPLEMENTATION_CLASS_UID, CRUCIATE_IMPLEMENTATION_VERSION, part10File } from './part10.js';
-import { PduGuard } from './pdu-guard.js';
-
-const { Scp, Dataset, Implementation, constants } = dcmjsDimse;
-const { CEchoResponse, CStoreResponse } = dcmjsDimse.responses;
-const { PresentationContextResult, RejectReason, RejectResult, RejectSource, Status } = constants;
-
-type Association = association.Association;
-type PresentationContext = association.PresentationContext;
-type CEchoRequest = requests.CEchoRequest;
-type CStoreRequest = requests.CStoreRequest;
-type CEchoResponseType = responses.CEchoResponse;
-type CStoreResponseType = responses.CStoreResponse;
+import { negotiateContext, STORAGE_SOP_CLASSES, stripUid, VERIFICATION_SOP_CLASS } from './negotiation.js';
+import { CRUCIATE_IMPLEMENTATION_CLASS_UID, CRUCIATE_IMPLEMENTATION_VERSION, fileMetaHeader } from './part10.js';
+import {
+  abortPdu,
+  AbortReason,
+  AbortSource,
+  APPLICATION_CONTEXT_NAME,
+  associateAccept,
+  associateReject,
+  ContextResult,
+  parseAssociateRequest,
+  pDataTf,
+  PduError,
+  PduStream,
+  PduType,
+  PDV_COMMAND,
+  PDV_LAST,
+  RejectReason,
+  RejectResult,
+  RejectSource,
+  releaseResponse,
+  type AssociateRequest,
+  type ContextAnswer,
+} from './pdu.js';
 
 /** The hospital a called AE title belongs to. */
 export interface DimseHospital {
@@ -33,7 +43,7 @@ export interface DimseHospital {
 }
 
 /** What the listener needs from IngestService (the real one is passed; tests pass a fake). */
-export type DimseIngest = Pick<IngestService, 'storeInstance' | 'completeSeries'>;
+export type DimseIngest = Pick<IngestService, 'openWriter' | 'storeReceived' | 'completeSeries'>;
 
 export interface DimseListenerOptions {
   /** Bind address (DIMSE_HOST); never all interfaces unless asked for ('0.0.0.0' / '::'). */
@@ -66,10 +76,11 @@ const ARTIM_MS = 10_000;
 const RELEASE_COMPLETION_WAIT_MS = 30_000;
 
 /**
- * The DICOM C-ECHO / C-STORE listener: our own `net` server (explicit bind address, TCP_NODELAY) handing each
- * connection to a dcmjs-dimse Scp. Called AE title -> hospital; each received instance is framed as a Part 10 file
- * (received dataset bytes untouched) and handed to IngestService.storeInstance, whose blob write is fsynced before
- * the C-STORE response is sent. When the association ends, the series it stored are completed once.
+ * The DICOM C-ECHO / C-STORE listener: our own `net` server (explicit bind address, TCP_NODELAY) and our own upper
+ * layer protocol (pdu.ts, command-set.ts). Called AE title -> hospital; each received instance is framed as a Part 10
+ * file (received dataset bytes untouched) and STREAMED into a blob as its P-DATA arrives (hashed on the way), then
+ * handed to IngestService.storeReceived, which makes the blob durable and commits its index row before the C-STORE
+ * response is sent. When the association ends, the series it stored are completed once.
  */
 export class DimseListener {
   private server: net.Server | null = null;
@@ -83,7 +94,6 @@ export class DimseListener {
 
   async start(): Promise<{ port: number }> {
     if (this.server) throw new Error('DIMSE listener already started');
-    configureDcmjsDimse(this.logger);
     this.stopping = false;
     const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     server.maxConnections = this.options.maxConnections ?? 100;
@@ -158,20 +168,48 @@ interface SessionDeps {
   readonly isStopping: () => boolean;
 }
 
+/** First bytes of each instance kept in memory for the header parser (the rest only goes to disk). */
+export const INSTANCE_HEAD_BYTES = 64 * 1024;
+/** Bytes of an instance waiting to be written before the connection stops reading (backpressure). */
+const MAX_PENDING_WRITE_BYTES = 4 * 1024 * 1024;
+
+type SessionState = 'awaiting-request' | 'negotiating' | 'established' | 'releasing' | 'closed';
+
+/** An accepted presentation context. */
+interface AcceptedContext {
+  readonly abstractSyntaxUid: string;
+  readonly transferSyntaxUid: string;
+}
+
+/** The DIMSE message being received: its command, then (C-STORE) its data set. */
+interface IncomingMessage {
+  readonly contextId: number;
+  command: Buffer[];
+  request: CommandRequest | null;
+  store: InstanceReceiver | null;
+}
+
 /** One TCP connection: at most one association. */
 class Session {
   /** Resolves once the socket is closed and the association's series completion has run. */
   readonly done: Promise<void>;
-  private readonly scp: AssociationScp;
   private readonly logger: Logger;
   private readonly peer: string;
+  private readonly pdus: PduStream;
+  private state: SessionState = 'awaiting-request';
   private hospital: DimseHospital | null = null;
   private callingAe = '';
   private calledAe = '';
+  private peerMaxPdu = 0;
+  private readonly contexts = new Map<number, AcceptedContext>();
+  private message: IncomingMessage | null = null;
   private readonly seriesIds = new Set<string>();
   private readonly inflight = new Set<Promise<unknown>>();
   private finishing: Promise<void> | null = null;
   private counts = { stored: 0, duplicates: 0, failed: 0 };
+  /** A blob writer opened ahead of the next C-STORE (its temporary file exists already). */
+  private nextWriter: Promise<BlobWriter> | null = null;
+  private readyWriter: BlobWriter | null = null;
 
   constructor(
     private readonly socket: net.Socket,
@@ -179,44 +217,201 @@ class Session {
   ) {
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.logger = deps.logger.child({ peer: this.peer });
-    // Registered before dcmjs-dimse's own 'data' listener, so an oversized or unknown PDU is cut off at its header.
-    const guard = new PduGuard(Math.max(1 << 20, 2 * deps.maxPduLength));
+    // A PDU longer than we advertised (with room for peers that round up) or of unknown type is cut off at its header.
+    this.pdus = new PduStream(Math.max(1 << 20, 2 * deps.maxPduLength), {
+      pdu: (type, body) => this.onPdu(type, body),
+      pdv: (contextId, control, data, end) => this.onPdv(contextId, control, data, end),
+    });
+    socket.setTimeout(deps.idleTimeoutMs, () => {
+      this.logger.debug('DIMSE connection idle; closing it');
+      socket.destroy();
+    });
     socket.on('data', (chunk: Buffer) => {
-      const verdict = guard.push(chunk);
-      if (!verdict.ok && !socket.destroyed) {
-        this.logger.warn({ reason: verdict.reason }, 'DIMSE protocol violation; closing the connection');
-        socket.destroy();
+      if (this.state === 'closed') return;
+      try {
+        this.pdus.push(chunk);
+      } catch (err) {
+        this.protocolError(err);
       }
     });
-    this.scp = new AssociationScp(socket, { connectTimeout: deps.idleTimeoutMs }, this);
-    this.scp.on('networkError', (err: Error) => {
+    socket.on('error', (err) => {
       this.logger.debug({ err: err.message }, 'DIMSE connection error');
       socket.destroy();
     });
     this.done = new Promise<void>((resolve) => {
       socket.once('close', () => {
-        this.finish('close').then(resolve, resolve);
+        this.state = 'closed';
+        void this.message?.store?.abandon();
+        this.message = null;
+        this.finish('close')
+          .then(() => this.dropNextWriter())
+          .then(resolve, resolve);
       });
     });
   }
 
   /** Sends A-ABORT (when an association is up) and drops the connection. */
   abort(): void {
-    try {
-      if (this.hospital && !this.socket.destroyed) this.scp.sendAbort();
-    } catch {
-      // nothing to do: the socket is going away anyway
-    }
+    if (this.state === 'established' && !this.socket.destroyed) this.socket.write(abortPdu(AbortSource.SERVICE_USER, AbortReason.NOT_SPECIFIED));
     this.socket.destroy();
   }
 
-  async onAssociationRequested(association: Association): Promise<void> {
-    this.callingAe = association.getCallingAeTitle().trim();
-    this.calledAe = association.getCalledAeTitle().trim();
+  private protocolError(err: unknown): void {
+    if (!(err instanceof PduError)) {
+      this.fail(err, 'PDU handling');
+      return;
+    }
+    this.logger.warn({ reason: err.message }, 'DIMSE protocol violation; aborting the connection');
+    if (!this.socket.destroyed && this.state !== 'awaiting-request') this.socket.write(abortPdu(AbortSource.SERVICE_PROVIDER, err.abortReason));
+    this.state = 'closed';
+    this.socket.destroy();
+  }
+
+  private onPdu(type: number, body: Buffer): void {
+    switch (type) {
+      case PduType.ASSOCIATE_RQ:
+        if (this.state !== 'awaiting-request') throw new PduError('A-ASSOCIATE-RQ on an established connection', AbortReason.UNEXPECTED_PDU);
+        this.state = 'negotiating';
+        this.onAssociationRequested(parseAssociateRequest(body)).catch((err: unknown) => this.fail(err, 'association request'));
+        return;
+      case PduType.RELEASE_RQ:
+        if (this.state !== 'established') throw new PduError('A-RELEASE-RQ outside an association', AbortReason.UNEXPECTED_PDU);
+        this.state = 'releasing';
+        this.onReleaseRequested().catch((err: unknown) => this.fail(err, 'association release'));
+        return;
+      case PduType.ABORT:
+        this.onAbort();
+        return;
+      default:
+        throw new PduError(`unexpected PDU type 0x${type.toString(16).padStart(2, '0')}`, AbortReason.UNEXPECTED_PDU);
+    }
+  }
+
+  private onPdv(contextId: number, control: number, data: Buffer, end: boolean): void {
+    if (this.state !== 'established') throw new PduError('P-DATA-TF outside an association', AbortReason.UNEXPECTED_PDU);
+    const isCommand = (control & PDV_COMMAND) !== 0;
+    const last = end && (control & PDV_LAST) !== 0;
+    let message = this.message;
+    if (isCommand) {
+      if (message === null) {
+        message = { contextId, command: [], request: null, store: null };
+        this.message = message;
+      } else if (message.request !== null || message.contextId !== contextId) {
+        throw new PduError('command fragment where a data set fragment was expected', AbortReason.UNEXPECTED_PARAMETER);
+      }
+      message.command.push(Buffer.from(data));
+      if (last) this.onCommand(message, parseCommand(Buffer.concat(message.command)));
+      return;
+    }
+    if (message === null || message.request === null || message.contextId !== contextId || !message.request.hasDataSet) {
+      throw new PduError('data set fragment without a command that announced one', AbortReason.UNEXPECTED_PARAMETER);
+    }
+    message.store?.write(data);
+    if (last) {
+      this.message = null;
+      this.dispatch(message);
+    }
+  }
+
+  private onCommand(message: IncomingMessage, request: CommandRequest): void {
+    message.request = request;
+    message.command = [];
+    switch (request.commandField) {
+      case CommandField.C_ECHO_RQ:
+      case CommandField.C_STORE_RQ:
+        break;
+      default:
+        throw new PduError(`DIMSE command 0x${request.commandField.toString(16)} is not supported here`, AbortReason.UNRECOGNIZED_PARAMETER);
+    }
+    if (request.commandField === CommandField.C_STORE_RQ && request.hasDataSet) {
+      const context = this.contexts.get(message.contextId);
+      if (context && STORAGE_SOP_CLASSES.has(context.abstractSyntaxUid)) {
+        const meta = fileMetaHeader({
+          mediaStorageSopClassUid: stripUid(request.affectedSopClassUid),
+          mediaStorageSopInstanceUid: stripUid(request.affectedSopInstanceUid),
+          transferSyntaxUid: context.transferSyntaxUid,
+          sourceAeTitle: this.callingAe,
+        });
+        message.store = new InstanceReceiver(this.takeWriter(), meta, this.deps.maxInstanceBytes, this.socket);
+      }
+    }
+    if (!request.hasDataSet) {
+      this.message = null;
+      this.dispatch(message);
+    }
+  }
+
+  /** A blob writer for the next instance: the one opened ahead when ready, and opens the one after it. */
+  private takeWriter(): BlobWriter | Promise<BlobWriter> {
+    const ready = this.readyWriter;
+    const next = this.nextWriter;
+    this.readyWriter = null;
+    this.nextWriter = null;
+    this.prefetchWriter();
+    return ready ?? next ?? this.deps.ingest.openWriter();
+  }
+
+  private prefetchWriter(): void {
+    if (this.nextWriter || this.state === 'closed') return;
+    const next = this.deps.ingest.openWriter();
+    this.nextWriter = next;
+    next.then(
+      (writer) => {
+        // Once taken (nextWriter moved on), the receiver it was handed to owns it.
+        if (this.nextWriter === next) this.readyWriter = writer;
+      },
+      (err: unknown) => {
+        if (this.nextWriter === next) this.nextWriter = null;
+        this.logger.warn({ err }, 'DIMSE could not open a blob writer ahead');
+      },
+    );
+  }
+
+  private async dropNextWriter(): Promise<void> {
+    const next = this.nextWriter;
+    this.nextWriter = null;
+    this.readyWriter = null;
+    if (next) await next.then((w) => w.discard()).catch(() => undefined);
+  }
+
+  /** Runs one complete request; its response is sent when it is done, in the order requests complete. */
+  private dispatch(message: IncomingMessage): void {
+    const request = message.request!;
+    const work = (async () => {
+      const response =
+        request.commandField === CommandField.C_ECHO_RQ ? this.echo(message.contextId, request) : await this.onStore(message.contextId, request, message.store);
+      if (this.socket.destroyed) return;
+      for (const part of pDataTf(message.contextId, true, encodeResponse(response), this.peerMaxPdu)) this.socket.write(part);
+    })();
+    this.track(work).catch((err: unknown) => this.fail(err, 'DIMSE request'));
+  }
+
+  private echo(contextId: number, request: CommandRequest) {
+    const context = this.contexts.get(contextId);
+    const status = context?.abstractSyntaxUid === VERIFICATION_SOP_CLASS ? DimseStatus.SUCCESS : DimseStatus.SOP_CLASS_NOT_SUPPORTED;
+    return {
+      commandField: CommandField.C_ECHO_RSP,
+      messageIdBeingRespondedTo: request.messageId,
+      affectedSopClassUid: request.affectedSopClassUid || VERIFICATION_SOP_CLASS,
+      status,
+    };
+  }
+
+  private async onAssociationRequested(request: AssociateRequest): Promise<void> {
+    this.callingAe = request.callingAe;
+    this.calledAe = request.calledAe;
     const who = { callingAe: this.callingAe, calledAe: this.calledAe };
+    if ((request.protocolVersion & 0x0001) === 0) {
+      this.logger.warn({ ...who, protocolVersion: request.protocolVersion }, 'DIMSE association rejected: protocol version');
+      return this.reject(RejectResult.PERMANENT, RejectSource.SERVICE_PROVIDER_ACSE, RejectReason.PROTOCOL_VERSION_NOT_SUPPORTED);
+    }
+    if (request.applicationContext !== APPLICATION_CONTEXT_NAME) {
+      this.logger.warn({ ...who, applicationContext: request.applicationContext }, 'DIMSE association rejected: application context');
+      return this.reject(RejectResult.PERMANENT, RejectSource.SERVICE_USER, RejectReason.APPLICATION_CONTEXT_NOT_SUPPORTED);
+    }
     if (this.deps.isStopping()) {
       this.logger.info(who, 'DIMSE association refused: shutting down');
-      return this.reject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.TemporaryCongestion);
+      return this.reject(RejectResult.TRANSIENT, RejectSource.SERVICE_PROVIDER_PRESENTATION, RejectReason.TEMPORARY_CONGESTION);
     }
     let hospital: DimseHospital | null = null;
     if (this.calledAe !== '') {
@@ -224,7 +419,7 @@ class Session {
         hospital = await this.deps.resolveHospital(this.calledAe);
       } catch (err) {
         this.logger.error({ err, ...who }, 'DIMSE association refused: hospital lookup failed');
-        return this.reject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.TemporaryCongestion);
+        return this.reject(RejectResult.TRANSIENT, RejectSource.SERVICE_PROVIDER_PRESENTATION, RejectReason.TEMPORARY_CONGESTION);
       }
     }
     if (!hospital || hospital.status !== (HospitalStatus.ACTIVE as string)) {
@@ -232,90 +427,95 @@ class Session {
         { ...who, hospitalId: hospital?.id, reason: hospital ? 'hospital not active' : 'unknown called AE' },
         'DIMSE association rejected: called AE title not recognized',
       );
-      return this.reject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized);
+      return this.reject(RejectResult.PERMANENT, RejectSource.SERVICE_USER, RejectReason.CALLED_AE_NOT_RECOGNIZED);
     }
     const allowed = hospital.allowedCallingAes?.map((ae) => ae.trim()).filter((ae) => ae !== '') ?? [];
     if (allowed.length > 0 && !allowed.includes(this.callingAe)) {
       this.logger.warn({ ...who, hospitalId: hospital.id }, 'DIMSE association rejected: calling AE title not recognized');
-      return this.reject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeNotRecognized);
+      return this.reject(RejectResult.PERMANENT, RejectSource.SERVICE_USER, RejectReason.CALLING_AE_NOT_RECOGNIZED);
     }
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed || this.state !== 'negotiating') return;
 
+    const answers: ContextAnswer[] = [];
     const accepted: string[] = [];
-    for (const { id } of association.getPresentationContexts()) {
-      const context = association.getPresentationContext(id);
-      const decision = negotiateContext(context.getAbstractSyntaxUid(), context.getTransferSyntaxUids());
+    for (const proposed of request.contexts) {
+      const decision = negotiateContext(proposed.abstractSyntaxUid, proposed.transferSyntaxUids);
+      const fallback = proposed.transferSyntaxUids[0] ?? '1.2.840.10008.1.2';
       switch (decision.result) {
         case 'accept':
-          context.setResult(PresentationContextResult.Accept, decision.transferSyntaxUid);
-          accepted.push(`${id}:${stripUid(context.getAbstractSyntaxUid())}/${decision.transferSyntaxUid}`);
+          this.contexts.set(proposed.id, { abstractSyntaxUid: stripUid(proposed.abstractSyntaxUid), transferSyntaxUid: decision.transferSyntaxUid });
+          answers.push({ id: proposed.id, result: ContextResult.ACCEPT, transferSyntaxUid: decision.transferSyntaxUid });
+          accepted.push(`${proposed.id}:${stripUid(proposed.abstractSyntaxUid)}/${decision.transferSyntaxUid}`);
           break;
         case 'abstract-syntax-not-supported':
-          context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
+          answers.push({ id: proposed.id, result: ContextResult.ABSTRACT_SYNTAX_NOT_SUPPORTED, transferSyntaxUid: fallback });
           break;
         case 'transfer-syntaxes-not-supported':
-          context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
+          answers.push({ id: proposed.id, result: ContextResult.TRANSFER_SYNTAXES_NOT_SUPPORTED, transferSyntaxUid: fallback });
           break;
       }
     }
-    // One operation at a time (no asynchronous operations window), and our own receive limit.
-    association.setNegotiateAsyncOps(false);
-    association.setMaxPduLength(this.deps.maxPduLength);
+    // One operation at a time (no asynchronous operations window is offered), and our own receive limit.
     this.hospital = hospital;
-    this.scp.sendAssociationAccept();
+    this.peerMaxPdu = request.maxPduLength;
+    this.state = 'established';
+    this.socket.write(
+      associateAccept(request, answers, {
+        maxPduLength: this.deps.maxPduLength,
+        implementationClassUid: CRUCIATE_IMPLEMENTATION_CLASS_UID,
+        implementationVersion: CRUCIATE_IMPLEMENTATION_VERSION,
+      }),
+    );
+    if (this.contexts.size > 0) this.prefetchWriter();
     this.logger.info({ ...who, hospitalId: hospital.id, contexts: accepted.length }, 'DIMSE association accepted');
     this.logger.debug({ accepted }, 'DIMSE presentation contexts accepted');
   }
 
   private reject(result: number, source: number, reason: number): void {
+    this.state = 'closed';
     if (this.socket.destroyed) return;
-    this.scp.sendAssociationReject(result, source, reason);
+    this.socket.write(associateReject(result, source, reason));
     this.closeAfterArtim();
   }
 
-  onEcho(request: CEchoRequest): CEchoResponseType {
-    const response = CEchoResponse.fromRequest(request);
-    response.setStatus(Status.Success);
-    return response;
+  private async onStore(contextId: number, request: CommandRequest, received: InstanceReceiver | null) {
+    const result = await this.store(contextId, request, received);
+    return {
+      commandField: CommandField.C_STORE_RSP,
+      messageIdBeingRespondedTo: request.messageId,
+      affectedSopClassUid: request.affectedSopClassUid,
+      affectedSopInstanceUid: request.affectedSopInstanceUid,
+      status: result.status,
+      errorComment: result.status !== DimseStatus.SUCCESS ? errorComment(result.comment) : undefined,
+    };
   }
 
-  async onStore(request: CStoreRequest, received: InstanceAccumulator | undefined): Promise<CStoreResponseType> {
-    const result = await this.store(request, received);
-    const response = CStoreResponse.fromRequest(request);
-    response.setStatus(result.status);
-    if (result.status !== DimseStatus.SUCCESS) response.setErrorComment(errorComment(result.comment));
-    return response;
-  }
-
-  private async store(request: CStoreRequest, received: InstanceAccumulator | undefined): Promise<DimseStatusResult> {
-    const sopClassUid = stripUid(request.getAffectedSopClassUid() ?? '');
-    const sopInstanceUid = stripUid(request.getAffectedSopInstanceUid() ?? '');
+  private async store(contextId: number, request: CommandRequest, received: InstanceReceiver | null): Promise<DimseStatusResult> {
+    const sopInstanceUid = stripUid(request.affectedSopInstanceUid);
     const hospital = this.hospital;
     if (!hospital) {
       this.counts.failed++;
+      await received?.abandon();
       return { status: DimseStatus.PROCESSING_FAILURE, comment: 'no association' };
     }
-    if (!received) {
+    if (!request.hasDataSet) {
       this.counts.failed++;
       return { status: DimseStatus.CANNOT_UNDERSTAND, comment: 'no dataset received' };
     }
-    const context = received.context;
-    const transferSyntaxUid = context.getAcceptedTransferSyntaxUid();
-    if (!transferSyntaxUid || context.getResult() !== PresentationContextResult.Accept || !STORAGE_SOP_CLASSES.has(stripUid(context.getAbstractSyntaxUid()))) {
+    const context = this.contexts.get(contextId);
+    if (!received || !context || !STORAGE_SOP_CLASSES.has(context.abstractSyntaxUid)) {
       this.counts.failed++;
+      await received?.abandon();
       return { status: DimseStatus.SOP_CLASS_NOT_SUPPORTED, comment: 'SOP class not negotiated on this presentation context' };
     }
     if (received.overLimit) {
       this.counts.failed++;
-      this.logger.warn({ sopInstanceUid, bytes: received.bytes }, 'C-STORE refused: instance too large');
+      await received.abandon();
+      this.logger.warn({ sopInstanceUid, bytes: received.datasetBytes }, 'C-STORE refused: instance too large');
       return dimseStatusFor(new IngestError('DICOM_REJECTED', `instance exceeds ${this.deps.maxInstanceBytes} bytes`, 'TOO_LARGE'));
     }
-    const bytes = part10File(
-      { mediaStorageSopClassUid: sopClassUid, mediaStorageSopInstanceUid: sopInstanceUid, transferSyntaxUid, sourceAeTitle: this.callingAe },
-      received.take(),
-    );
     try {
-      const outcome = await this.deps.ingest.storeInstance(hospital.id, bytes);
+      const outcome = await this.deps.ingest.storeReceived(hospital.id, await received.complete());
       this.seriesIds.add(outcome.seriesId);
       if (outcome.status === 'DUPLICATE') this.counts.duplicates++;
       else this.counts.stored++;
@@ -333,34 +533,36 @@ class Session {
     }
   }
 
-  /** Runs a request handler, tracked so completion waits for it; never throws. */
-  track<T>(work: Promise<T>): Promise<T> {
+  /** Tracks a request handler, so completion waits for it. */
+  private track<T>(work: Promise<T>): Promise<T> {
     this.inflight.add(work);
     void work.finally(() => this.inflight.delete(work)).catch(() => undefined);
     return work;
   }
 
-  async onReleaseRequested(): Promise<void> {
+  private async onReleaseRequested(): Promise<void> {
     await settlesWithin(this.finish('release'), RELEASE_COMPLETION_WAIT_MS);
     if (this.socket.destroyed) return;
-    this.scp.sendAssociationReleaseResponse();
+    this.socket.write(releaseResponse());
+    this.state = 'closed';
     this.closeAfterArtim();
   }
 
-  onAbort(): void {
+  private onAbort(): void {
+    this.state = 'closed';
     void this.finish('abort');
     this.socket.destroy();
   }
 
   /** Completes the association's series exactly once (release, abort or close, whichever comes first). */
-  finish(trigger: 'release' | 'abort' | 'close'): Promise<void> {
+  private finish(trigger: 'release' | 'abort' | 'close'): Promise<void> {
     this.finishing ??= this.complete(trigger);
     return this.finishing;
   }
 
   private async complete(trigger: 'release' | 'abort' | 'close'): Promise<void> {
     // Let C-STORE handlers still running (abort or close mid-store) reach their outcome first.
-    await Promise.allSettled([...this.inflight]);
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     const hospital = this.hospital;
     if (!hospital) return;
     const seriesIds = [...this.seriesIds];
@@ -381,16 +583,8 @@ class Session {
     }
   }
 
-  maxInstanceBytes(): number {
-    return this.deps.maxInstanceBytes;
-  }
-
-  isOpen(): boolean {
-    return !this.socket.destroyed;
-  }
-
   /** A handler failed where it must not: log it and drop the connection (its state is unknown). */
-  fail(err: unknown, where: string): void {
+  private fail(err: unknown, where: string): void {
     this.logger.error({ err, where }, 'DIMSE handler failed; closing the connection');
     this.socket.destroy();
   }
@@ -400,121 +594,98 @@ class Session {
   }
 }
 
-/** Collects one C-STORE dataset as it arrives, up to a limit; synchronous, so it never asks the sender to wait. */
-class InstanceAccumulator extends Writable {
-  private chunks: Buffer[] = [];
-  bytes = 0;
+/**
+ * One C-STORE data set on its way to disk: the Part 10 meta header, then the received fragments exactly as they
+ * arrive, go to a blob writer (hashed there); only the first INSTANCE_HEAD_BYTES stay in memory, for the header
+ * parser. When the writer is not open yet, fragments wait for it; when writes fall behind, the socket stops reading.
+ */
+class InstanceReceiver {
+  private readonly head = Buffer.allocUnsafe(INSTANCE_HEAD_BYTES);
+  private headBytes = 0;
+  private writer: BlobWriter | null = null;
+  private waiting: Buffer[] | null = null;
+  private readonly opened: Promise<BlobWriter>;
+  private error: unknown = null;
+  private paused = false;
+  datasetBytes = 0;
   overLimit = false;
 
   constructor(
-    readonly context: PresentationContext,
+    writer: BlobWriter | Promise<BlobWriter>,
+    meta: Buffer,
     private readonly limit: number,
+    private readonly socket: net.Socket,
   ) {
-    // dcmjs-dimse awaits 'drain' only on its first write and processes PDUs concurrently, so write() must always
-    // return true: PDVs are far below this mark and _write completes synchronously.
-    super({ highWaterMark: Number.MAX_SAFE_INTEGER, decodeStrings: false });
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.bytes += chunk.length;
-    if (!this.overLimit) {
-      if (this.bytes > this.limit) {
-        this.overLimit = true;
-        this.chunks = [];
-      } else {
-        this.chunks.push(chunk);
-      }
+    if (writer instanceof Promise) {
+      this.waiting = [];
+      this.opened = writer.then((w) => {
+        this.writer = w;
+        for (const chunk of this.waiting ?? []) this.toWriter(w, chunk);
+        this.waiting = null;
+        return w;
+      });
+      this.opened.catch((err: unknown) => {
+        this.error = err;
+        this.waiting = null;
+      });
+    } else {
+      this.writer = writer;
+      this.opened = Promise.resolve(writer);
     }
-    callback();
+    this.keep(meta);
+    this.send(meta);
   }
 
-  /** The received dataset chunks, handed over once. */
-  take(): Buffer[] {
-    const chunks = this.chunks;
-    this.chunks = [];
-    return chunks;
-  }
-}
-
-/** dcmjs-dimse's Scp for one connection; every hook delegates to the Session and never throws into the library. */
-class AssociationScp extends Scp {
-  private readonly received = new WeakMap<object, InstanceAccumulator>();
-
-  constructor(
-    socket: net.Socket,
-    opts: { connectTimeout: number },
-    private readonly session: Session,
-  ) {
-    super(socket, opts);
+  write(chunk: Buffer): void {
+    this.datasetBytes += chunk.length;
+    if (this.overLimit) return;
+    if (this.datasetBytes > this.limit) {
+      this.overLimit = true;
+      return;
+    }
+    this.keep(chunk);
+    this.send(chunk);
   }
 
-  override createStoreWritableStream(acceptedPresentationContext: PresentationContext, request: CStoreRequest): Writable {
-    const accumulator = new InstanceAccumulator(acceptedPresentationContext, this.session.maxInstanceBytes());
-    this.received.set(request, accumulator);
-    return accumulator;
+  /** Every byte written: what ingest needs. */
+  async complete(): Promise<{ head: Buffer; blob: BlobWriter }> {
+    const writer = await this.opened;
+    return { head: this.head.subarray(0, this.headBytes), blob: writer };
   }
 
-  override createDatasetFromStoreWritableStream(
-    _writable: Writable,
-    acceptedPresentationContext: PresentationContext,
-    callback: (dataset: InstanceType<typeof Dataset>) => void,
-  ): void {
-    // The bytes stay in the accumulator (looked up by request in cStoreRequest); dcmjs never parses the dataset.
-    callback(new Dataset({}, acceptedPresentationContext.getAcceptedTransferSyntaxUid()));
+  /** Drops the instance (refused, or the connection went away); never throws. */
+  async abandon(): Promise<void> {
+    this.overLimit = true;
+    this.resume();
+    const writer = await this.opened.catch(() => null);
+    await writer?.discard();
   }
 
-  override associationRequested(association: Association): void {
-    this.session.onAssociationRequested(association).catch((err: unknown) => this.session.fail(err, 'association request'));
+  private keep(chunk: Buffer): void {
+    if (this.headBytes >= INSTANCE_HEAD_BYTES) return;
+    this.headBytes += chunk.copy(this.head, this.headBytes, 0, Math.min(chunk.length, INSTANCE_HEAD_BYTES - this.headBytes));
   }
 
-  override associationReleaseRequested(): void {
-    this.session.onReleaseRequested().catch((err: unknown) => this.session.fail(err, 'association release'));
+  private send(chunk: Buffer): void {
+    if (this.error) return;
+    if (this.writer) this.toWriter(this.writer, chunk);
+    else this.waiting?.push(chunk);
   }
 
-  override cEchoRequest(request: CEchoRequest, callback: (response: CEchoResponseType) => void): void {
-    try {
-      this.respond(callback, this.session.onEcho(request));
-    } catch (err) {
-      this.session.fail(err, 'C-ECHO');
+  private toWriter(writer: BlobWriter, chunk: Buffer): void {
+    writer.write(chunk);
+    if (writer.pendingBytes > MAX_PENDING_WRITE_BYTES && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+      void writer.drained().then(() => this.resume());
     }
   }
 
-  override cStoreRequest(request: CStoreRequest, callback: (response: CStoreResponseType) => void): void {
-    const received = this.received.get(request);
-    this.received.delete(request);
-    this.session
-      .track(this.session.onStore(request, received))
-      .then((response) => this.respond(callback, response))
-      .catch((err: unknown) => this.session.fail(err, 'C-STORE'));
+  private resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.socket.destroyed) this.socket.resume();
   }
-
-  override abort(_source: number, _reason: number): void {
-    this.session.onAbort();
-  }
-
-  private respond<R>(callback: (response: R) => void, response: R): void {
-    if (!this.session.isOpen()) return;
-    callback(response);
-  }
-}
-
-/**
- * dcmjs-dimse logs through the root `loglevel` logger, at trace level by default (every PDU). Its messages go to our
- * pino logger at debug, and are not even formatted unless debug is enabled.
- */
-let dcmjsDimseLogger: Logger | null = null;
-
-function configureDcmjsDimse(logger: Logger): void {
-  dcmjsDimseLogger = logger;
-  const log = dcmjsDimse.log;
-  log.methodFactory =
-    () =>
-    (...args: unknown[]) => {
-      dcmjsDimseLogger?.debug({ lib: 'dcmjs-dimse' }, args.map((a) => (typeof a === 'string' ? a : String(a))).join(' '));
-    };
-  log.setLevel(logger.isLevelEnabled('debug') ? 'trace' : 'silent', false);
-  Implementation.setImplementationClassUid(CRUCIATE_IMPLEMENTATION_CLASS_UID);
-  Implementation.setImplementationVersion(CRUCIATE_IMPLEMENTATION_VERSION);
 }
 
 /** Whether the promise settles within ms (its rejection counts as settled). */

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { access, mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadApiConfig } from '@cruciate/config';
@@ -10,7 +10,7 @@ import { Db } from '../../database/db.js';
 import { ENTITIES } from '../../database/entities.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
-import { FilesystemBlobStore } from '../blob/blob-store.js';
+import { FilesystemBlobStore, type BlobWriter, type StoredBlob } from '../blob/blob-store.js';
 import { IngestRepository } from './ingest.repository.js';
 import { IngestService } from './ingest.service.js';
 import { JobQueue } from './job-queue.js';
@@ -23,12 +23,15 @@ describe('ingest: index and transactional hand-off to inference', () => {
   let hospital: TestHospital;
   let other: TestHospital;
   let make: (jobs: Pick<JobQueue, 'sendInference'>) => IngestService;
+  let blobs: FilesystemBlobStore;
+  let blobRoot: string;
 
   beforeAll(async () => {
     dataSource = await new DataSource({ type: 'postgres', url: testDatabase().appUrl, entities: ENTITIES, extra: { max: 4 } }).initialize();
     queue = await JobQueue.start(testDatabase().appUrl);
     const db = new Db(dataSource);
-    const blobs = new FilesystemBlobStore(await mkdtemp(path.join(os.tmpdir(), 'ingest-blobs-')));
+    blobRoot = await mkdtemp(path.join(os.tmpdir(), 'ingest-blobs-'));
+    blobs = new FilesystemBlobStore(blobRoot);
     const config = loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) });
     make = (jobs) =>
       new IngestService(
@@ -105,6 +108,88 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(results.map((r) => r.status).sort()).toEqual(['DUPLICATE', 'STORED']);
     const rows = await systemQuery(`SELECT 1 FROM instance WHERE sop_instance_uid = $1`, [series.sopInstanceUids[0]]);
     expect(rows).toHaveLength(1);
+  });
+
+  /** A streamed blob whose durability the test releases (or fails) by hand. */
+  async function gatedWriter(bytes: Buffer, chunk = 4096): Promise<{ writer: BlobWriter; release: () => void; fail: (err: Error) => void }> {
+    const real = await blobs.writer();
+    for (let i = 0; i < bytes.length; i += chunk) real.write(bytes.subarray(i, i + chunk));
+    let release!: () => void;
+    let fail!: (err: Error) => void;
+    const gate = new Promise<void>((resolve, reject) => {
+      release = resolve;
+      fail = reject;
+    });
+    const writer: BlobWriter = {
+      write: (c) => real.write(c),
+      get pendingBytes() {
+        return real.pendingBytes;
+      },
+      drained: () => real.drained(),
+      seal: () => real.seal(),
+      readBack: () => real.readBack(),
+      durable: async (): Promise<StoredBlob> => {
+        await gate.catch(async (err: unknown) => {
+          await real.discard();
+          throw err;
+        });
+        return real.durable();
+      },
+      discard: () => real.discard(),
+    };
+    return { writer, release, fail };
+  }
+
+  const instanceRows = (sopInstanceUid: string) => systemQuery(`SELECT blob_key FROM instance WHERE sop_instance_uid = $1`, [sopInstanceUid]);
+
+  it('a streamed instance: its row is written while the blob is made durable, and commits only after it', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 1, rows: 128, columns: 128 });
+    const file = series.files[0]!;
+    const ingest = make(queue);
+    const { writer, release } = await gatedWriter(file);
+    const storing = ingest.storeReceived(hospital.id, { head: file.subarray(0, 1024), blob: writer });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Not durable yet: no row visible, nothing at the content address.
+    expect(await instanceRows(series.sopInstanceUids[0]!)).toHaveLength(0);
+    const key = writer.seal().key;
+    await expect(access(path.join(blobRoot, key))).rejects.toThrow();
+    release();
+    const outcome = await storing;
+    expect(outcome.status).toBe('STORED');
+    expect(await instanceRows(series.sopInstanceUids[0]!)).toEqual([{ blob_key: key }]);
+    expect((await blobs.get(key)).equals(file)).toBe(true);
+  });
+
+  it('a streamed instance whose blob cannot be made durable leaves no row and no blob', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 1, rows: 64, columns: 64 });
+    const file = series.files[0]!;
+    const ingest = make(queue);
+    const { writer, fail } = await gatedWriter(file);
+    const storing = ingest.storeReceived(hospital.id, { head: file, blob: writer });
+    fail(new Error('disk gone'));
+    await expect(storing).rejects.toThrow(/disk gone/);
+    expect(await instanceRows(series.sopInstanceUids[0]!)).toHaveLength(0);
+    await expect(access(path.join(blobRoot, writer.seal().key))).rejects.toThrow();
+  });
+
+  it('a streamed instance that does not parse is refused and its temporary file removed', async () => {
+    const before = await readdir(path.join(blobRoot, 'tmp'));
+    const ingest = make(queue);
+    const writer = await ingest.openWriter();
+    const junk = Buffer.alloc(200_000, 7);
+    writer.write(junk);
+    await expect(ingest.storeReceived(hospital.id, { head: junk.subarray(0, 65536), blob: writer })).rejects.toMatchObject({ code: 'DICOM_REJECTED' });
+    expect(await readdir(path.join(blobRoot, 'tmp'))).toEqual(before);
+  });
+
+  it('a streamed instance whose head cannot decide (deflated) is parsed from what was written', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 1, rows: 256, columns: 256, transferSyntax: 'deflated-le' });
+    const file = series.files[0]!;
+    const ingest = make(queue);
+    const writer = await ingest.openWriter();
+    writer.write(file);
+    const outcome = await ingest.storeReceived(hospital.id, { head: file.subarray(0, 2048), blob: writer });
+    expect(outcome).toMatchObject({ status: 'STORED', sopInstanceUid: series.sopInstanceUids[0] });
   });
 
   it('the patient index holds a keyed hash, never the PatientID, and differs per hospital', async () => {

@@ -69,53 +69,28 @@ export class IngestRepository {
    * ingest_instance, which sets the tenant of its own transaction; RLS applies as everywhere).
    */
   async insertInstance(row: NewInstanceRow): Promise<InsertedInstance> {
-    const i = row.instance;
-    const [result] = await this.db.tenantStatement<{ inserted: boolean; instance_id: string; series_id: string; study_id: string; stored_sha256: string }>(
-      row.tenantId,
-      `SELECT * FROM ingest_instance($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
-      [
-        row.tenantId,
-        row.patient.key,
-        row.patient.sex,
-        row.patient.birthYear,
-        row.study.uid,
-        row.study.accession,
-        row.study.date,
-        row.study.time,
-        row.study.description,
-        row.series.uid,
-        row.series.modality,
-        row.series.description,
-        row.series.number,
-        row.series.bodyPart,
-        row.series.orientation,
-        i.sopInstanceUid,
-        i.sopClassUid,
-        i.instanceNumber,
-        i.sliceLocation,
-        i.imagePosition,
-        i.blobKey,
-        i.sha256,
-        i.sizeBytes,
-        i.transferSyntax,
-        i.rows,
-        i.columns,
-        i.numberOfFrames,
-      ],
-    );
-    if (!result) throw new Error('ingest_instance returned no row');
-    return {
-      inserted: result.inserted,
-      instanceId: result.instance_id,
-      seriesId: result.series_id,
-      studyId: result.study_id,
-      storedSha256: result.stored_sha256,
-    };
+    return insertedOf(await this.db.tenantStatement<InsertedRow>(row.tenantId, INGEST_INSTANCE_SQL, ingestInstanceParams(row)));
+  }
+
+  /**
+   * insertInstance whose transaction commits only once `durable` has resolved (the blob): the row is written while
+   * the blob is made durable, and never exists without it. When `durable` rejects, nothing is written.
+   */
+  async insertInstanceAfter(row: NewInstanceRow, durable: Promise<unknown>): Promise<InsertedInstance> {
+    return insertedOf(await this.db.tenantStatementAfter<InsertedRow>(row.tenantId, INGEST_INSTANCE_SQL, ingestInstanceParams(row), durable));
   }
 
   /** Indexes many instances in one statement and one commit; results in input order. */
   async insertInstances(tenantId: string, rows: readonly NewInstanceRow[]): Promise<InsertedInstance[]> {
-    if (rows.length === 0) return [];
+    return this.insertInstancesAfter(tenantId, rows, null);
+  }
+
+  /** insertInstances committing only once `durable` has resolved (null: at once). */
+  async insertInstancesAfter(tenantId: string, rows: readonly NewInstanceRow[], durable: Promise<unknown> | null): Promise<InsertedInstance[]> {
+    if (rows.length === 0) {
+      await durable;
+      return [];
+    }
     const payload = rows.map((row) => ({
       patientKey: row.patient.key,
       sex: row.patient.sex,
@@ -133,14 +108,11 @@ export class IngestRepository {
       orientation: row.series.orientation,
       ...row.instance,
     }));
-    const results = await this.db.tenantStatement<{
-      ord: number;
-      inserted: boolean;
-      instance_id: string;
-      series_id: string;
-      study_id: string;
-      stored_sha256: string;
-    }>(tenantId, `SELECT * FROM ingest_instances($1, $2::jsonb) ORDER BY ord`, [tenantId, JSON.stringify(payload)]);
+    const sql = `SELECT * FROM ingest_instances($1, $2::jsonb) ORDER BY ord`;
+    const params = [tenantId, JSON.stringify(payload)];
+    const results = durable
+      ? await this.db.tenantStatementAfter<InsertedRow & { ord: number }>(tenantId, sql, params, durable)
+      : await this.db.tenantStatement<InsertedRow & { ord: number }>(tenantId, sql, params);
     if (results.length !== rows.length) throw new Error(`ingest_instances returned ${results.length} rows for ${rows.length}`);
     return results.map((r) => ({ inserted: r.inserted, instanceId: r.instance_id, seriesId: r.series_id, studyId: r.study_id, storedSha256: r.stored_sha256 }));
   }
@@ -207,4 +179,52 @@ export class IngestRepository {
         [quietSeconds, limit],
       );
   }
+}
+
+type InsertedRow = { inserted: boolean; instance_id: string; series_id: string; study_id: string; stored_sha256: string };
+
+const INGEST_INSTANCE_SQL = `SELECT * FROM ingest_instance($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`;
+
+function ingestInstanceParams(row: NewInstanceRow): unknown[] {
+  const i = row.instance;
+  return [
+    row.tenantId,
+    row.patient.key,
+    row.patient.sex,
+    row.patient.birthYear,
+    row.study.uid,
+    row.study.accession,
+    row.study.date,
+    row.study.time,
+    row.study.description,
+    row.series.uid,
+    row.series.modality,
+    row.series.description,
+    row.series.number,
+    row.series.bodyPart,
+    row.series.orientation,
+    i.sopInstanceUid,
+    i.sopClassUid,
+    i.instanceNumber,
+    i.sliceLocation,
+    i.imagePosition,
+    i.blobKey,
+    i.sha256,
+    i.sizeBytes,
+    i.transferSyntax,
+    i.rows,
+    i.columns,
+    i.numberOfFrames,
+  ];
+}
+
+function insertedOf([result]: InsertedRow[]): InsertedInstance {
+  if (!result) throw new Error('ingest_instance returned no row');
+  return {
+    inserted: result.inserted,
+    instanceId: result.instance_id,
+    seriesId: result.series_id,
+    studyId: result.study_id,
+    storedSha256: result.stored_sha256,
+  };
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApiConfig } from '@cruciate/config';
 import { StudyStatus } from '@cruciate/contracts';
-import { chooseSeries, DicomRejectError, parseInstance, type ParsedInstance, selectSeries, type SeriesSummary } from '@cruciate/dicom';
+import { chooseSeries, DicomRejectError, parseInstance, parseInstanceHead, type ParsedInstance, selectSeries, type SeriesSummary } from '@cruciate/dicom';
 import type { Principal } from '../../auth/principal.js';
 import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { BlobStore, StoredBlob } from '../blob/blob-store.js';
+import type { BlobStore, BlobWriter, StoredBlob } from '../blob/blob-store.js';
 import { IngestError } from './ingest.errors.js';
 import { IngestRepository, type InsertedInstance, type NewInstanceRow, type SeriesRow } from './ingest.repository.js';
 import type { JobQueue } from './job-queue.js';
@@ -27,10 +27,18 @@ export interface StoreOutcome {
   readonly seriesInstanceUid: string;
 }
 
-/** An instance parsed and durably stored, not yet indexed. */
+/** An instance parsed and written, not yet indexed; `durable` resolves once its blob is stored (fsync'd, renamed). */
 export interface PreparedInstance {
   readonly parsed: ParsedInstance;
   readonly row: NewInstanceRow;
+  readonly durable: Promise<StoredBlob>;
+}
+
+/** An instance streamed into a blob as it arrived (C-STORE): every byte written, plus its first bytes for the parser. */
+export interface ReceivedInstance {
+  /** The first bytes of the Part 10 object (a bounded prefix; the whole object when it is small). */
+  readonly head: Uint8Array;
+  readonly blob: BlobWriter;
 }
 
 export interface CompletionOutcome {
@@ -77,37 +85,81 @@ export class IngestService {
     }
   }
 
-  /** Parse, validate and store one instance, index it, and say what happened (latency path: C-STORE). */
+  /** A blob writer for an instance that will arrive in pieces (C-STORE streams into it, then calls storeReceived). */
+  openWriter(): Promise<BlobWriter> {
+    return this.blobs.writer();
+  }
+
+  /** Parse, validate and store one instance, index it, and say what happened. */
   async storeInstance(tenantId: string, bytes: Uint8Array): Promise<StoreOutcome> {
     const prepared = await this.prepare(tenantId, bytes);
-    return this.outcome(prepared, await this.repo.insertInstance(prepared.row));
+    return this.index(prepared);
   }
 
   /**
-   * Parse, validate and store the bytes (blob written and fsync'd), ready to index. A blob without a row is
-   * unreferenced garbage, never counted as stored.
+   * The latency path (C-STORE): an instance already streamed into a blob writer is parsed from its head (the whole
+   * object is read back only when the head cannot decide), then its blob is made durable WHILE its row is written;
+   * the row commits only after the blob is durable. Refused instances leave nothing behind.
+   */
+  async storeReceived(tenantId: string, received: ReceivedInstance): Promise<StoreOutcome> {
+    const blob = received.blob.seal();
+    let parsed: ParsedInstance;
+    try {
+      parsed = this.parseHead(received.head, blob.size) ?? this.parse(await received.blob.readBack());
+    } catch (err) {
+      await received.blob.discard();
+      throw err;
+    }
+    return this.index({ parsed, row: this.rowOf(tenantId, parsed, blob), durable: received.blob.durable() });
+  }
+
+  /**
+   * Parse, validate and write the bytes, ready to index; the blob becomes durable in the background (`durable`), and
+   * the row that refers to it commits only after that. A blob without a row is unreferenced garbage, never counted
+   * as stored.
    */
   async prepare(tenantId: string, bytes: Uint8Array, parsed: ParsedInstance = this.parse(bytes)): Promise<PreparedInstance> {
-    const blob = await this.blobs.put(bytes);
-    return { parsed, row: this.rowOf(tenantId, parsed, blob) };
+    const writer = await this.blobs.writer();
+    writer.write(bytes);
+    const blob = writer.seal();
+    const durable = writer.durable();
+    // Observed here so that a failure is not unhandled when the index write fails first; awaited by the index write.
+    durable.catch(() => undefined);
+    return { parsed, row: this.rowOf(tenantId, parsed, blob), durable };
+  }
+
+  private async index(prepared: PreparedInstance): Promise<StoreOutcome> {
+    prepared.durable.catch(() => undefined);
+    return this.outcome(prepared, await this.repo.insertInstanceAfter(prepared.row, prepared.durable));
+  }
+
+  private parseHead(head: Uint8Array, size: number): ParsedInstance | null {
+    try {
+      return parseInstanceHead(head, size, { maxBytes: this.config.MAX_INSTANCE_BYTES });
+    } catch (err) {
+      if (err instanceof DicomRejectError) throw new IngestError('DICOM_REJECTED', err.message, err.code);
+      throw new IngestError('DICOM_REJECTED', 'not a readable DICOM object', 'NOT_DICOM');
+    }
   }
 
   /**
-   * Indexes prepared instances in one statement and one commit (throughput path: STOW-RS). When the batch
-   * fails as a whole, each instance is indexed on its own so that one bad row fails alone.
+   * Indexes prepared instances in one statement and one commit, which waits for all their blobs to be durable
+   * (throughput path: STOW-RS). When the batch fails as a whole, each instance is indexed on its own so that one
+   * bad row (or blob) fails alone.
    */
   async indexBatch(tenantId: string, prepared: readonly PreparedInstance[]): Promise<(StoreOutcome | IngestError)[]> {
     try {
-      const results = await this.repo.insertInstances(
+      const results = await this.repo.insertInstancesAfter(
         tenantId,
         prepared.map((p) => p.row),
+        Promise.all(prepared.map((p) => p.durable)),
       );
       return results.map((r, i) => this.settle(prepared[i]!, r));
     } catch {
       const out: (StoreOutcome | IngestError)[] = [];
       for (const p of prepared) {
         try {
-          out.push(this.settle(p, await this.repo.insertInstance(p.row)));
+          out.push(this.settle(p, await this.repo.insertInstanceAfter(p.row, p.durable)));
         } catch (err) {
           out.push(err instanceof IngestError ? err : new IngestError('DICOM_REJECTED', 'the index refused this instance', 'INVALID_ATTRIBUTE'));
         }

@@ -52,12 +52,23 @@ import { ModelVersionService } from './modules/model-version/model-version.servi
 import { StudyRepository } from './modules/study/study.repository.js';
 import { StudyResolver } from './modules/study/study.resolver.js';
 import { StudyService } from './modules/study/study.service.js';
+import { GraphqlWsServer } from './modules/events/graphql-ws.server.js';
+import { StudyEventBus } from './modules/events/study-event-bus.js';
+import { StudyEventResolver } from './modules/events/study-event.resolver.js';
+import { StudyEventsService } from './modules/events/study-events.service.js';
+import { ApiMetrics } from './modules/metrics/api-metrics.js';
+import { graphqlMetricsPlugin } from './modules/metrics/graphql-metrics.plugin.js';
+import { MetricsController } from './modules/metrics/metrics.controller.js';
+import { MetricsRepository } from './modules/metrics/metrics.repository.js';
 
 /** Collaborators made (and closed) by the platform, outside Nest. */
 export interface AppResources {
   readonly blobStore: BlobStore;
   readonly jobQueue: JobQueue;
   readonly patientKeyer: PatientKeyer;
+  /** Study changes heard on the study-events channel, fanned out to this instance's subscriptions. */
+  readonly studyEvents: StudyEventBus;
+  readonly metrics: ApiMetrics;
 }
 
 /** Every GraphQL resolver: the code-first schema is built from these. */
@@ -75,6 +86,7 @@ export const RESOLVERS = [
   StudyDiagnosisResolver,
   StudyFindingResolver,
   StudyResolver,
+  StudyEventResolver,
 ] as const;
 
 @Module({})
@@ -104,6 +116,7 @@ export class AppModule {
                 return Promise.resolve();
               },
             },
+            graphqlMetricsPlugin(resources.metrics),
             operationLimitsPlugin(
               () => {
                 if (!schema) throw new Error('schema not ready');
@@ -115,7 +128,14 @@ export class AppModule {
           formatError: createFormatError(logger),
         }),
       ],
-      controllers: [HealthController, ClientConfigController, DicomwebController, ModelVersionController, FindingController],
+      controllers: [
+        ...(config.METRICS_ENABLED ? [MetricsController] : []),
+        HealthController,
+        ClientConfigController,
+        DicomwebController,
+        ModelVersionController,
+        FindingController,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -123,6 +143,18 @@ export class AppModule {
         { provide: BLOB_STORE, useValue: resources.blobStore },
         { provide: JOB_QUEUE, useValue: resources.jobQueue },
         { provide: PATIENT_KEYER, useValue: resources.patientKeyer },
+        { provide: StudyEventBus, useValue: resources.studyEvents },
+        MetricsRepository,
+        {
+          provide: ApiMetrics,
+          useFactory: (repo: MetricsRepository): ApiMetrics => {
+            resources.metrics.attach({ inferenceQueue: () => repo.inferenceQueueCounts(), subscriptions: () => resources.studyEvents.size });
+            return resources.metrics;
+          },
+          inject: [MetricsRepository],
+        },
+        StudyEventsService,
+        GraphqlWsServer,
         IngestRepository,
         IngestService,
         DicomwebRepository,

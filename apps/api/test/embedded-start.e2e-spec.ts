@@ -115,9 +115,19 @@ describe('npm start on an empty data directory (embedded PostgreSQL, built-in pr
     ]);
   });
 
-  it('runs an inference worker beside the API, with a health endpoint', async () => {
-    const res = await fetch(`http://127.0.0.1:${env['WORKER_HEALTH_PORT']}/health/ready`);
-    expect(res.status).toBe(200);
+  it('runs an inference worker beside the API, with a health endpoint that turns ready', async () => {
+    // The worker process starts after the API is up (job queue, inference threads): give it a few seconds.
+    const deadline = Date.now() + 20_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = await fetch(`http://127.0.0.1:${env['WORKER_HEALTH_PORT']}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
   });
 
   it('`npm run token -- <email>` prints a token the API accepts; it refuses with a production issuer', async () => {

@@ -6,12 +6,15 @@ import { RESOLVERS } from '../src/app.module.js';
 import { ROLES_KEY } from '../src/auth/roles.decorator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../src/bootstrap/platform.js';
+import { subscribe, wsClient } from './graphql-ws-client.js';
 import { startTestPlatform } from './test-platform.js';
 
 interface Operation {
   readonly field: string;
   readonly allowed: readonly Role[] | 'ANY';
   readonly query: () => string;
+  /** Subscriptions run over graphql-ws; everything else is POSTed. */
+  readonly transport?: 'ws';
 }
 
 const tag = (): string => randomBytes(4).toString('hex');
@@ -58,6 +61,13 @@ const OPERATIONS: readonly Operation[] = [
   },
   { field: 'diagnoses', allowed: [Role.HOSPITAL_ADMIN, Role.INTEGRATOR], query: () => '{ diagnoses(first: 5) { edges { node { id label } } } }' },
   { field: 'activateModelVersion', allowed: [Role.HOSPITAL_ADMIN], query: () => `mutation { activateModelVersion(versionId: "${randomUUID()}") { id } }` },
+  {
+    field: 'studyUpdated',
+    allowed: [Role.CLINICIAN, Role.INTEGRATOR],
+    transport: 'ws',
+    query: () => `subscription { studyUpdated(id: "${randomUUID()}") { studyId status } }`,
+  },
+  { field: 'worklistUpdated', allowed: [Role.CLINICIAN, Role.INTEGRATOR], transport: 'ws', query: () => 'subscription { worklistUpdated { studyId } }' },
 ];
 
 describe('GraphQL API', () => {
@@ -111,7 +121,7 @@ describe('GraphQL API', () => {
 
     it('the roles matrix below covers every root operation', () => {
       const schema = platform.app.get(GraphQLSchemaHost).schema;
-      const fields = [schema.getQueryType(), schema.getMutationType()].flatMap((t) => Object.keys(t?.getFields() ?? {}));
+      const fields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => Object.keys(t?.getFields() ?? {}));
       expect(OPERATIONS.map((o) => o.field).sort()).toEqual(fields.sort());
     });
   });
@@ -119,14 +129,32 @@ describe('GraphQL API', () => {
   describe('roles matrix: each operation x each role -> allowed or FORBIDDEN', () => {
     const cases = OPERATIONS.flatMap((op) => ALL_ROLES.map((role) => [op.field, role, op] as const));
     it.each(cases)('%s as %s', async (_field, role, op) => {
-      const res = await gql(platform.url, tokens.get(role)!, op.query());
       const allowed = op.allowed === 'ANY' || op.allowed.includes(role);
+      const code =
+        op.transport === 'ws' ? await subscriptionCode(tokens.get(role)!, op.query(), allowed) : (await gql(platform.url, tokens.get(role)!, op.query())).code;
       if (allowed) {
-        expect(['FORBIDDEN', 'UNAUTHENTICATED', 'INTERNAL_SERVER_ERROR']).not.toContain(res.code);
+        expect(['FORBIDDEN', 'UNAUTHENTICATED', 'INTERNAL_SERVER_ERROR']).not.toContain(code);
       } else {
-        expect(res.code).toBe('FORBIDDEN');
+        expect(code).toBe('FORBIDDEN');
       }
     });
+
+    /**
+     * The error code a subscription start answers over graphql-ws, or undefined while it stays open. A refusal
+     * arrives at once; an allowed subscription either errors for another reason (NOT_FOUND) or stays open, which
+     * is checked for a moment only.
+     */
+    async function subscriptionCode(token: string, query: string, expectOpen: boolean): Promise<string | undefined> {
+      const client = wsClient(platform.url, token);
+      try {
+        const sub = subscribe(client, query);
+        await sub.ended(expectOpen ? 1000 : 10_000).catch(() => undefined);
+        sub.stop();
+        return sub.code;
+      } finally {
+        await client.dispose();
+      }
+    }
   });
 
   describe('tenant isolation through the API', () => {

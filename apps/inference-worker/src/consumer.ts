@@ -139,7 +139,7 @@ export class JobConsumer {
         const reason = permanent ? message : `gave up after ${job.retryCount + 1} attempts: ${message}`;
         jobLog.warn({ reason }, 'inference job failed');
         await withTenant(this.pool, payload.tenantId, async (client) => {
-          if (studyId) await jobStore.markFailed(client, payload.tenantId, studyId, reason);
+          if (studyId) await jobStore.markFailed(client, studyId, reason);
           await this.boss.complete(QUEUE.INFERENCE, job.id, { failed: reason }, { db: dbOf(client) });
         }).catch((e: unknown) => jobLog.error({ err: e }, 'recording the failure failed'));
         this.metrics.jobs.inc({ outcome: 'failed_permanent' });
@@ -163,7 +163,7 @@ export class JobConsumer {
       if (await jobStore.findingExists(client, series.seriesId, model.id)) return { duplicate: true as const, series, model };
       if (!series.selectedForInference) throw new PermanentJobError('the series is not selected for inference');
       if (series.instances.length === 0) throw new PermanentJobError('the series has no instances');
-      await jobStore.markAnalyzing(client, payload.tenantId, series.studyId);
+      await jobStore.markAnalyzing(client, series.studyId);
       return { duplicate: false as const, series, model };
     });
     if (plan.duplicate) {

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { STUDY_EVENTS_CHANNEL } from '@cruciate/contracts';
 import type { InferenceSummary } from '@cruciate/inference';
 
 export interface SeriesToAnalyze {
@@ -50,7 +49,10 @@ export async function withTenant<T>(pool: pg.Pool, tenantId: string, fn: (client
   }
 }
 
-/** The worker's SQL: always under the job's tenant (withTenant), never cross-tenant. */
+/**
+ * The worker's SQL: always under the job's tenant (withTenant), never cross-tenant. Study status changes are announced
+ * to API instances by the study trigger of migration 0008 (NOTIFY on commit).
+ */
 export const jobStore = {
   async loadSeries(client: pg.PoolClient, seriesId: string): Promise<SeriesToAnalyze | null> {
     const { rows } = await client.query<{ id: string; study_id: string; selected_for_inference: boolean; study_status: string }>(
@@ -89,13 +91,12 @@ export const jobStore = {
   },
 
   /** QUEUED/FAILED/ANALYZING -> ANALYZING (a reviewed or analysed study keeps its status). */
-  async markAnalyzing(client: pg.PoolClient, tenantId: string, studyId: string): Promise<void> {
-    const { rowCount } = await client.query(
+  async markAnalyzing(client: pg.PoolClient, studyId: string): Promise<void> {
+    await client.query(
       `UPDATE study SET status = 'ANALYZING', status_reason = NULL, updated_at = now()
         WHERE id = $1 AND status IN ('QUEUED', 'FAILED', 'RECEIVING')`,
       [studyId],
     );
-    if (rowCount) await notifyStudy(client, tenantId, studyId, 'ANALYZING');
   },
 
   /** Inserts the finding (at most one per series and model version) and updates the study; false if it existed. */
@@ -129,20 +130,13 @@ export const jobStore = {
         WHERE id = $1`,
       [f.studyId, f.summary.priority, f.summary.predictedLabel, f.summary.pUnhealthy],
     );
-    await notifyStudy(client, f.tenantId, f.studyId, 'ANALYZED');
     return true;
   },
 
-  async markFailed(client: pg.PoolClient, tenantId: string, studyId: string, reason: string): Promise<void> {
-    const { rowCount } = await client.query(
-      `UPDATE study SET status = 'FAILED', status_reason = $2, updated_at = now() WHERE id = $1 AND status NOT IN ('ANALYZED', 'REVIEWED')`,
-      [studyId, reason.slice(0, 1000)],
-    );
-    if (rowCount) await notifyStudy(client, tenantId, studyId, 'FAILED');
+  async markFailed(client: pg.PoolClient, studyId: string, reason: string): Promise<void> {
+    await client.query(`UPDATE study SET status = 'FAILED', status_reason = $2, updated_at = now() WHERE id = $1 AND status NOT IN ('ANALYZED', 'REVIEWED')`, [
+      studyId,
+      reason.slice(0, 1000),
+    ]);
   },
 };
-
-/** Delivered on commit: API instances LISTEN and push it to subscribers of that hospital. */
-async function notifyStudy(client: pg.PoolClient, tenantId: string, studyId: string, status: string): Promise<void> {
-  await client.query(`SELECT pg_notify($1, $2)`, [STUDY_EVENTS_CHANNEL, JSON.stringify({ tenantId, studyId, status })]);
-}

@@ -100,6 +100,19 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
     secret: false,
   },
   { name: 'INFERENCE_JOB_RETRY_DELAY_S', description: 'First retry delay of a failed inference job (doubles each retry)', default: '10', secret: false },
+  {
+    name: 'METRICS_ENABLED',
+    description: 'Serve Prometheus metrics at GET /metrics (no token: keep the path off the public network, or set false)',
+    default: 'true',
+    secret: false,
+  },
+  {
+    name: 'GRAPHQL_WS_MAX_CONNECTIONS',
+    description: 'GraphQL subscription (graphql-ws) connections one API instance accepts (0: subscriptions off)',
+    default: '1000',
+    secret: false,
+  },
+  { name: 'GRAPHQL_WS_MAX_SUBSCRIPTIONS', description: 'Subscriptions one graphql-ws connection may hold at once', default: '10', secret: false },
 ];
 
 export const apiEnvSchema = z.object({
@@ -171,6 +184,9 @@ export const apiEnvSchema = z.object({
   DIMSE_PORT: z.coerce.number().int().min(-1).max(65535).default(11112),
   DIMSE_MAX_ASSOCIATIONS: z.coerce.number().int().min(1).max(1000).default(16),
   START_WORKER: bool.default(true),
+  METRICS_ENABLED: bool.default(true),
+  GRAPHQL_WS_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  GRAPHQL_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(100).default(10),
 });
 
 /** Rules across variables, checked on the raw environment so they are reported with the others. */

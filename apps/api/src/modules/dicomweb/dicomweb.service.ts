@@ -1,14 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApiConfig } from '@cruciate/config';
 import {
-  decodeUncompressedFrame,
+  applyRescale,
+  decodeFrame,
+  DECODABLE_TRANSFER_SYNTAXES,
   defaultWindow,
+  describeTransferSyntax,
   encodePngGray8,
   parseInstance,
+  PixelDecodeError,
   toDicomJson,
+  TRANSFER_SYNTAX,
   UNCOMPRESSED_TRANSFER_SYNTAXES,
   windowToGray8,
   type DicomRejectCode,
+  type ParsedInstance,
 } from '@cruciate/dicom';
 import type { Request } from 'express';
 import type { TenantPrincipal } from '../../auth/principal.js';
@@ -316,38 +322,57 @@ export class DicomwebService {
     return out;
   }
 
-  /** One uncompressed frame's bytes as stored (1-based frame number). */
+  /**
+   * One frame as uncompressed little-endian bytes (1-based frame number): the stored bytes of native instances, the
+   * decoded stored values (BitsAllocated wide) of compressed ones.
+   */
   async frame(row: InstanceRow, frameNumber: number): Promise<Buffer> {
     const { bytes, parsed } = await this.decodable(row, frameNumber);
     const px = parsed.pixelData!;
-    const frameBytes = px.length / parsed.numberOfFrames;
-    const start = px.offset + (frameNumber - 1) * frameBytes;
-    return Buffer.from(bytes.subarray(start, start + frameBytes));
+    if (!px.encapsulated && UNCOMPRESSED_TRANSFER_SYNTAXES.has(row.transfer_syntax) && row.transfer_syntax !== TRANSFER_SYNTAX.EXPLICIT_VR_BIG_ENDIAN) {
+      const frameBytes = px.length / parsed.numberOfFrames;
+      const start = px.offset + (frameNumber - 1) * frameBytes;
+      return Buffer.from(bytes.subarray(start, start + frameBytes));
+    }
+    const stored = await this.decode(bytes, parsed, frameNumber);
+    if (parsed.bitsAllocated === 8) return Buffer.from(Uint8Array.from(stored, (v) => v & 0xff));
+    const out = Buffer.alloc(stored.length * 2);
+    for (let i = 0; i < stored.length; i++) out.writeUInt16LE((stored[i] ?? 0) & 0xffff, i * 2);
+    return out;
   }
 
   /** A frame rendered to an 8-bit PNG with the given (or the stored, or a computed) window. */
   async rendered(row: InstanceRow, frameNumber: number, window: { center: number; width: number } | null): Promise<Buffer> {
     const { bytes, parsed } = await this.decodable(row, frameNumber);
-    const values = decodeUncompressedFrame(bytes, parsed, frameNumber - 1);
+    const values = applyRescale(await this.decode(bytes, parsed, frameNumber), parsed);
     const w =
       window ??
       (parsed.windowCenter !== null && parsed.windowWidth !== null ? { center: parsed.windowCenter, width: parsed.windowWidth } : defaultWindow(values));
     return encodePngGray8(parsed.columns ?? 0, parsed.rows ?? 0, windowToGray8(values, w.center, w.width));
   }
 
-  private async decodable(row: InstanceRow, frameNumber: number) {
-    if (!UNCOMPRESSED_TRANSFER_SYNTAXES.has(row.transfer_syntax)) {
-      throw new DicomwebError(
-        'NOT_ACCEPTABLE',
-        `instance is stored compressed (${row.transfer_syntax}); frames and rendering of compressed instances are not available yet`,
-      );
+  private async decode(bytes: Uint8Array, parsed: ParsedInstance, frameNumber: number): Promise<Int32Array> {
+    try {
+      return await decodeFrame(bytes, parsed, frameNumber - 1);
+    } catch (err) {
+      if (err instanceof PixelDecodeError) throw new DicomwebError('NOT_ACCEPTABLE', `the frame cannot be decoded: ${err.message}`);
+      throw err;
     }
+  }
+
+  private async decodable(row: InstanceRow, frameNumber: number) {
     if (!Number.isInteger(frameNumber) || frameNumber < 1 || frameNumber > row.number_of_frames) {
       throw new DicomwebError('DICOM_NOT_FOUND', `frame ${frameNumber} does not exist (1..${row.number_of_frames})`);
     }
+    if (!DECODABLE_TRANSFER_SYNTAXES.has(row.transfer_syntax)) {
+      throw new DicomwebError(
+        'NOT_ACCEPTABLE',
+        `frames of ${describeTransferSyntax(row.transfer_syntax)} cannot be decoded here; retrieve the instance instead`,
+      );
+    }
     const bytes = await this.blobs.get(row.blob_key);
     const parsed = parseInstance(bytes, { maxBytes: Number.MAX_SAFE_INTEGER });
-    if (!parsed.pixelData || parsed.pixelData.encapsulated) throw new DicomwebError('NOT_ACCEPTABLE', 'instance has no uncompressed pixel data');
+    if (!parsed.pixelData) throw new DicomwebError('NOT_ACCEPTABLE', 'instance has no pixel data');
     return { bytes, parsed };
   }
 

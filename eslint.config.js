@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'test-artifacts/**', 'ml/**', '**/*.js'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'test-artifacts/**', 'ml/**', '**/*.js', 'apps/web/src/gql/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/testing/src/global-setup.ts', '**/vite.config.ts', 'vitest.config.ts'],
+    files: ['libs/testing/src/global-setup.ts', '**/vite.config.ts', 'vitest.config.ts', 'apps/web/codegen.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

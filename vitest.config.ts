@@ -6,22 +6,41 @@ const require = createRequire(import.meta.url);
 const lib = (name: string): string => path.resolve(import.meta.dirname, `libs/${name}/src/index.ts`);
 
 export default defineConfig({
-  // Nest's dependency injection and TypeORM need decorator metadata, which Oxc emits when asked.
-  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
-  resolve: {
-    alias: [
-      // One graphql instance: Nest and Apollo load its CommonJS build, so our code must too.
-      { find: /^graphql$/, replacement: require.resolve('graphql') },
-      ...['config', 'contracts', 'db', 'dicom', 'inference', 'testing'].map((name) => ({ find: `@cruciate/${name}`, replacement: lib(name) })),
-    ],
-  },
   test: {
-    include: ['{apps,libs}/**/*.{spec,medium-spec,e2e-spec}.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', 'apps/web/**/*.e2e-spec.ts'],
-    globalSetup: ['libs/testing/src/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
     reporters: ['default'],
+    projects: [
+      {
+        // API, worker and libs: node, with PostgreSQL started once by the global setup.
+        // Nest's dependency injection and TypeORM need decorator metadata, which Oxc emits when asked.
+        oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
+        resolve: {
+          alias: [
+            // One graphql instance: Nest and Apollo load its CommonJS build, so our code must too.
+            { find: /^graphql$/, replacement: require.resolve('graphql') },
+            ...['config', 'contracts', 'db', 'dicom', 'inference', 'testing'].map((name) => ({ find: `@cruciate/${name}`, replacement: lib(name) })),
+          ],
+        },
+        test: {
+          name: 'node',
+          include: ['{apps,libs}/**/*.{spec,medium-spec,e2e-spec}.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', 'apps/web/**/*.e2e-spec.ts'],
+          globalSetup: ['libs/testing/src/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        // Web component tests: jsdom, no database.
+        oxc: { jsx: { runtime: 'automatic' } },
+        test: {
+          name: 'web',
+          environment: 'jsdom',
+          include: ['apps/web/src/**/*.spec.tsx'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          testTimeout: 30_000,
+        },
+      },
+    ],
   },
 });

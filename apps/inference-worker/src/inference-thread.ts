@@ -12,10 +12,12 @@ export interface AnalyzeRequest {
   readonly manifest: ModelManifest;
   readonly modelPath: string;
   readonly filePaths: readonly string[];
+  /** Only load and warm up the model (at worker start), analyse nothing. */
+  readonly warmOnly?: boolean;
 }
 
 export type ThreadMessage =
-  | { readonly id: number; readonly ok: true; readonly result: AnalysisResult; readonly readMs: number }
+  | { readonly id: number; readonly ok: true; readonly result: AnalysisResult | null; readonly readMs: number }
   | { readonly id: number; readonly ok: false; readonly permanent: boolean; readonly message: string }
   | { readonly fallback: string };
 
@@ -38,6 +40,7 @@ if (parentPort) {
     void (async (): Promise<Reply> => {
       try {
         const model = await analyzer.model(request.modelVersionId, request.manifest, async () => new Uint8Array(await readFile(request.modelPath)));
+        if (request.warmOnly) return { id: request.id, ok: true, result: null, readMs: 0 };
         const t = performance.now();
         const files = await Promise.all(request.filePaths.map((p) => readFile(p)));
         const readMs = performance.now() - t;
@@ -47,6 +50,6 @@ if (parentPort) {
         const message = err instanceof Error ? err.message : String(err);
         return { id: request.id, ok: false, permanent: err instanceof PermanentJobError, message };
       }
-    })().then((reply) => port.postMessage(reply, reply.ok === true ? [reply.result.cam.buffer as ArrayBuffer] : []));
+    })().then((reply) => port.postMessage(reply, reply.ok && reply.result ? [reply.result.cam.buffer as ArrayBuffer] : []));
   });
 }

@@ -140,3 +140,25 @@ export const jobStore = {
     ]);
   },
 };
+
+/**
+ * The model versions hospitals run now, to load and warm at start. The one cross-tenant read of the worker (explicit
+ * system context, like the API's forSystem): it reads which platform-wide model versions are active, no patient data.
+ */
+export async function activeModelVersions(pool: pg.Pool): Promise<ActiveModel[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('app.system', 'on', true)`);
+    const { rows } = await client.query<{ id: string; blob_key: string; manifest: unknown }>(
+      `SELECT m.id, m.blob_key, m.manifest FROM model_version m WHERE m.id IN (SELECT active_model_version_id FROM hospital WHERE status = 'ACTIVE')`,
+    );
+    await client.query('COMMIT');
+    return rows.map((r) => ({ id: r.id, blobKey: r.blob_key, manifest: r.manifest }));
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

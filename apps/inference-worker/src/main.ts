@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from '@cruciate/config';
 import { checkAppRole, JOB_SCHEMA } from '@cruciate/db';
+import { parseManifest } from '@cruciate/inference';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { pino } from 'pino';
@@ -9,6 +10,7 @@ import { BlobFiles } from './blobs.js';
 import { JobConsumer } from './consumer.js';
 import { startHealthServer, type HealthState } from './health-server.js';
 import { InferencePool } from './inference-pool.js';
+import { activeModelVersions } from './job-store.js';
 import { WorkerMetrics } from './metrics.js';
 
 /**
@@ -62,8 +64,20 @@ async function main(): Promise<void> {
     config.WORKER_CONCURRENCY,
     { executionProvider: config.INFERENCE_EXECUTION_PROVIDER, intraOpThreads: threads },
     (reason) => logger.warn({ requested: 'cuda', reason: reason.split('\n')[0] }, 'CUDA execution provider unavailable: running inference on the CPU'),
+    (err) => logger.error({ err: err.message }, 'an inference thread died; replaced'),
   );
-  const consumer = new JobConsumer(pool, boss, inference, new BlobFiles(path.resolve(config.BLOB_DIR)), metrics, logger, {
+  const blobs = new BlobFiles(path.resolve(config.BLOB_DIR));
+  // Sessions are made once per model version and warmed up before the worker says it is ready (GUIDE §7).
+  const warmStarted = performance.now();
+  try {
+    for (const model of await activeModelVersions(pool)) {
+      await inference.warm(model.id, parseManifest(model.manifest), blobs.pathOf(model.blobKey));
+      logger.info({ modelVersionId: model.id, ms: Math.round(performance.now() - warmStarted) }, 'model loaded and warmed up');
+    }
+  } catch (err) {
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'warming up the active models failed; they load on first use');
+  }
+  const consumer = new JobConsumer(pool, boss, inference, blobs, metrics, logger, {
     databaseUrl: config.DATABASE_URL,
     concurrency: config.WORKER_CONCURRENCY,
     pollIntervalMs: config.WORKER_POLL_INTERVAL_MS,

@@ -88,7 +88,7 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   { name: 'START_WORKER', description: '`npm start` also runs an inference worker process', default: 'true', secret: false },
   {
     name: 'BUNDLED_MODEL_DIR',
-    description: 'Folder of the bundled model (manifest.json + .onnx), registered at start; empty: none',
+    description: 'Folder of the bundled model (manifest.json + .onnx), registered at start; `none`: no bundled model',
     default: 'models/acl-phantom-mrnet/1.0.0',
     secret: false,
   },
@@ -160,7 +160,7 @@ export const apiEnvSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   WEB_DIST_DIR: z.string().default('apps/web/dist'),
   BLOB_DIR: z.string().optional(),
-  BUNDLED_MODEL_DIR: z.string().default('models/acl-phantom-mrnet/1.0.0'),
+  BUNDLED_MODEL_DIR: z.string().min(1).default('models/acl-phantom-mrnet/1.0.0'),
   INFERENCE_JOB_EXPIRE_S: z.coerce.number().int().min(1).max(86_400).default(300),
   INFERENCE_JOB_RETRY_DELAY_S: z.coerce.number().int().min(1).max(3600).default(10),
   MODEL_MAX_BYTES: z.coerce

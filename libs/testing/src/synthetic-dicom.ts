@@ -305,6 +305,11 @@ export interface MakeSeriesOptions {
   /** Elements added to every instance, replacing any generated element with the same tag. */
   readonly extraAttributes?: readonly SyntheticElement[];
   readonly meta?: Part10Options['meta'];
+  /** Pixel values per slice (rows x columns each, at most 12 bits) instead of the built-in phantom. */
+  readonly frames?: readonly Uint16Array[];
+  /** ImagePositionPatient per slice instead of the generated ones (e.g. shuffled acquisition order). */
+  readonly positions?: readonly (readonly number[])[];
+  readonly pixelSpacing?: readonly [number, number];
 }
 
 export interface SyntheticSeries {
@@ -395,7 +400,10 @@ export function makeSeries(options: MakeSeriesOptions = {}): SyntheticSeries {
   for (let slice = 0; slice < slices; slice++) {
     const sopInstanceUid = newUid();
     sopInstanceUids.push(sopInstanceUid);
-    const { position, location } = slicePosition(plane, slice, slices, rows, columns);
+    const generatedPosition = slicePosition(plane, slice, slices, rows, columns);
+    const given = options.positions?.[slice];
+    const position = given ? [...given] : generatedPosition.position;
+    const location = generatedPosition.location;
     const generated: SyntheticElement[] = [
       { tag: '00080005', vr: 'CS', value: 'ISO_IR 100' },
       { tag: '00080008', vr: 'CS', value: ['ORIGINAL', 'PRIMARY', 'OTHER'] },
@@ -443,14 +451,14 @@ export function makeSeries(options: MakeSeriesOptions = {}): SyntheticSeries {
       { tag: '00280004', vr: 'CS', value: 'MONOCHROME2' },
       { tag: '00280010', vr: 'US', value: rows },
       { tag: '00280011', vr: 'US', value: columns },
-      { tag: '00280030', vr: 'DS', value: [SYNTHETIC_PIXEL_SPACING, SYNTHETIC_PIXEL_SPACING] },
+      { tag: '00280030', vr: 'DS', value: options.pixelSpacing ? [...options.pixelSpacing] : [SYNTHETIC_PIXEL_SPACING, SYNTHETIC_PIXEL_SPACING] },
       { tag: '00280100', vr: 'US', value: 16 },
       { tag: '00280101', vr: 'US', value: 12 },
       { tag: '00280102', vr: 'US', value: 11 },
       { tag: '00280103', vr: 'US', value: 0 },
       { tag: '00281050', vr: 'DS', value: 1600 },
       { tag: '00281051', vr: 'DS', value: 3200 },
-      { tag: '7FE00010', vr: 'OW', value: phantomFrame(slice, geometry) },
+      { tag: '7FE00010', vr: 'OW', value: options.frames?.[slice] ?? phantomFrame(slice, geometry) },
     ];
     const bodyPart = options.bodyPartExamined === undefined ? 'KNEE' : options.bodyPartExamined;
     if (bodyPart !== null) generated.push({ tag: '00180015', vr: 'CS', value: bodyPart });

@@ -175,7 +175,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (config.isBuiltInIssuer) await step('oidc', () => app!.get(OidcProviderService).mount(http));
     app.use('/graphql', express.json({ limit: config.BODY_LIMIT }), jsonBodyErrorHandler(logger));
     for (const mw of webAppMiddleware(path.resolve(config.WEB_DIST_DIR))) app.use(mw);
-    if (config.BUNDLED_MODEL_DIR) {
+    if (config.BUNDLED_MODEL_DIR !== 'none') {
       const dir = path.resolve(config.BUNDLED_MODEL_DIR);
       const bundled = await step('bundledModel', () => app!.get(ModelVersionService).registerBundled(dir));
       if (!bundled) logger.warn({ dir }, 'no bundled model found (BUNDLED_MODEL_DIR): hospitals without an active model version cannot be analysed');

@@ -131,7 +131,12 @@ export class ModelVersionService {
       this.versions.findByNameVersion(manifest.name, manifest.version),
     );
     if (existing) {
-      if (bundled && existing.sha256 === sha256) return { row: existing, created: false };
+      if (bundled && existing.sha256 === sha256) {
+        // Registered before, perhaps with another blob store (a restored database, a moved BLOB_DIR): make sure the
+        // file the workers load is there (content-addressed, so this is a no-op when it is).
+        if (!(await this.blobs.has(existing.blobKey))) await this.blobs.put(bytes);
+        return { row: existing, created: false };
+      }
       throw new ModelVersionError(
         'MODEL_VERSION_EXISTS',
         `model ${manifest.name} ${manifest.version} is already registered (versions are immutable)`,
@@ -178,7 +183,7 @@ export class ModelVersionService {
         const winner = bundled
           ? await this.db.forSystem('model registry: concurrent bundled registration', () => this.versions.findByNameVersion(manifest.name, manifest.version))
           : null;
-        if (winner && winner.sha256 === sha256) return { row: winner, created: false };
+        if (winner && winner.sha256 === sha256) return { row: winner, created: false }; // its blob was put above
         throw new ModelVersionError(
           'MODEL_VERSION_EXISTS',
           `model ${manifest.name} ${manifest.version} is already registered (versions are immutable)`,

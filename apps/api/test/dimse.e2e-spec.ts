@@ -1,26 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import { clientCredentialsToken, createTestHospital, gql, makeSeries, multipartParts, signInWithPkce, systemQuery, type TestHospital } from '@cruciate/testing';
+import {
+  clientCredentialsToken,
+  createTestHospital,
+  gql,
+  makeSeries,
+  multipartParts,
+  signInWithPkce,
+  systemQuery,
+  writeDicomFiles,
+  type TestHospital,
+} from '@cruciate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../src/bootstrap/platform.js';
 import { startTestPlatform } from './test-platform.js';
 
 const run = promisify(execFile);
 const env = { ...process.env, TCP_NODELAY: '1' };
-
-async function writeFiles(files: readonly Buffer[]): Promise<string[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'storescu-'));
-  return Promise.all(
-    files.map(async (f, i) => {
-      const p = path.join(dir, `${String(i).padStart(4, '0')}.dcm`);
-      await writeFile(p, f);
-      return p;
-    }),
-  );
-}
 
 describe('DIMSE listener: dcmtk storescu / echoscu against the real platform', () => {
   let platform: Platform;
@@ -49,7 +45,7 @@ describe('DIMSE listener: dcmtk storescu / echoscu against the real platform', (
   it('storescu pushes a study: every file byte-identical, indexed, one job for the sagittal series, none for the axial', async () => {
     const sag = makeSeries({ plane: 'sagittal', slices: 14, seriesDescription: 'SAG PD FS' });
     const ax = makeSeries({ plane: 'axial', slices: 9, studyInstanceUid: sag.studyInstanceUid, seriesDescription: 'AX PD', seriesNumber: 4 });
-    const paths = await writeFiles([...sag.files, ...ax.files]);
+    const paths = await writeDicomFiles([...sag.files, ...ax.files]);
     await run('storescu', ['-aec', a.aeTitle, '-aet', 'MODALITY', '127.0.0.1', port(), ...paths], { env });
 
     const series = await systemQuery<{ id: string; series_instance_uid: string; instance_count: number; selected_for_inference: boolean; status: string }>(
@@ -82,7 +78,7 @@ describe('DIMSE listener: dcmtk storescu / echoscu against the real platform', (
 
   it('re-sending the same files stores nothing new and enqueues no second job', async () => {
     const sag = makeSeries({ plane: 'sagittal', slices: 10 });
-    const paths = await writeFiles(sag.files);
+    const paths = await writeDicomFiles(sag.files);
     await run('storescu', ['-aec', a.aeTitle, '127.0.0.1', port(), ...paths], { env });
     await run('storescu', ['-aec', a.aeTitle, '127.0.0.1', port(), ...paths], { env });
     const [s] = await systemQuery<{ id: string; instance_count: number }>(
@@ -96,14 +92,14 @@ describe('DIMSE listener: dcmtk storescu / echoscu against the real platform', (
 
   it("the called AE title decides the hospital: B's AE title stores into B, never into A", async () => {
     const sag = makeSeries({ plane: 'sagittal', slices: 8 });
-    await run('storescu', ['-aec', b.aeTitle, '127.0.0.1', port(), ...(await writeFiles(sag.files))], { env });
+    await run('storescu', ['-aec', b.aeTitle, '127.0.0.1', port(), ...(await writeDicomFiles(sag.files))], { env });
     const rows = await systemQuery<{ tenant_id: string }>(`SELECT tenant_id FROM study WHERE study_instance_uid = $1`, [sag.studyInstanceUid]);
     expect(rows.map((r) => r.tenant_id)).toEqual([b.id]);
   });
 
   it('a malformed instance gets a failure status and nothing is stored; the listener keeps serving', async () => {
     const bad = makeSeries({ slices: 1, extraAttributes: [{ tag: '00280010', vr: 'US', value: 80 }] });
-    const result = await run('storescu', ['-d', '-aec', a.aeTitle, '127.0.0.1', port(), ...(await writeFiles(bad.files))], { env }).catch(
+    const result = await run('storescu', ['-d', '-aec', a.aeTitle, '127.0.0.1', port(), ...(await writeDicomFiles(bad.files))], { env }).catch(
       (err: { stdout: string; stderr: string }) => err,
     );
     expect(`${result.stdout}${result.stderr}`).toMatch(/0xa900/i);

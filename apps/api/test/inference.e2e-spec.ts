@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -14,6 +12,7 @@ import {
   signInWithPkce,
   stow,
   systemQuery,
+  writeDicomFiles,
   type TestHospital,
 } from '@cruciate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,17 +25,6 @@ import { activateModel, startTestWorker, waitFor, type TestWorker } from './test
  * run's one job queue, so workers of two test files running in parallel would take each other's jobs.
  */
 const run = promisify(execFile);
-
-async function writeFiles(files: readonly Buffer[]): Promise<string[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'storescu-'));
-  return Promise.all(
-    files.map(async (f, i) => {
-      const p = path.join(dir, `${String(i).padStart(4, '0')}.dcm`);
-      await writeFile(p, f);
-      return p;
-    }),
-  );
-}
 
 interface FindingRow {
   id: string;
@@ -59,7 +47,7 @@ describe('inference worker: storescu push -> job -> finding with CAMs', () => {
   let b: TestHospital;
 
   const push = async (hospital: TestHospital, files: readonly Buffer[]): Promise<void> => {
-    await run('storescu', ['-aec', hospital.aeTitle, '-aet', 'MODALITY', '127.0.0.1', String(platform.dimsePort), ...(await writeFiles(files))], {
+    await run('storescu', ['-aec', hospital.aeTitle, '-aet', 'MODALITY', '127.0.0.1', String(platform.dimsePort), ...(await writeDicomFiles(files))], {
       env: { ...process.env, TCP_NODELAY: '1' },
     });
   };
@@ -502,7 +490,7 @@ describe('inference worker killed mid-job (kill -9)', () => {
 
   it('the job is re-claimed after its lease expires and completed exactly once', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 48, rows: 256, columns: 256 });
-    await run('storescu', ['-aec', a.aeTitle, '-aet', 'MODALITY', '127.0.0.1', String(platform.dimsePort), ...(await writeFiles(series.files))], {
+    await run('storescu', ['-aec', a.aeTitle, '-aet', 'MODALITY', '127.0.0.1', String(platform.dimsePort), ...(await writeDicomFiles(series.files))], {
       env: { ...process.env, TCP_NODELAY: '1' },
     });
     const [job] = await systemQuery<{ id: string }>(`SELECT id FROM pgboss.job WHERE name = 'inference' AND data->>'tenantId' = $1`, [a.id]);

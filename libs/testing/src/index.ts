@@ -5,3 +5,4 @@ export { testDatabase, type TestDatabase } from './test-database.js';
 export { gql, type GqlResponse } from './graphql-client.js';
 export { stow, stowBody, multipartParts, type StowResponse } from './dicomweb-client.js';
 export * from './synthetic-dicom.js';
+export { writeDicomFiles } from './dicom-files.js';

@@ -64,7 +64,7 @@ describe('inference worker: storescu push -> job -> finding with CAMs', () => {
   beforeAll(async () => {
     platform = await startTestPlatform({ INFERENCE_JOB_EXPIRE_S: '3', INFERENCE_JOB_RETRY_DELAY_S: '1' });
     [a, b] = await Promise.all([createTestHospital(), createTestHospital()]);
-    await activateModel(platform, [a, b]);
+    await activateModel([a, b]);
     worker = await startTestWorker(platform);
   });
   afterAll(async () => {
@@ -378,7 +378,7 @@ describe('diagnoses: clinicians confirm or correct the AI', () => {
   beforeAll(async () => {
     platform = await startTestPlatform();
     [a, b] = await Promise.all([createTestHospital(), createTestHospital()]);
-    await activateModel(platform, [a, b]);
+    await activateModel([a, b]);
     worker = await startTestWorker(platform);
     clinicianA = (await signInWithPkce(platform.url, a.clinician.email, a.clinician.password)).accessToken;
     clinicianB = (await signInWithPkce(platform.url, b.clinician.email, b.clinician.password)).accessToken;
@@ -484,7 +484,7 @@ describe('inference worker killed mid-job (kill -9)', () => {
   beforeAll(async () => {
     platform = await startTestPlatform({ INFERENCE_JOB_EXPIRE_S: '3', INFERENCE_JOB_RETRY_DELAY_S: '1' });
     a = await createTestHospital();
-    await activateModel(platform, [a]);
+    await activateModel([a]);
   });
   afterAll(async () => platform?.close());
 

@@ -11,31 +11,13 @@ const tinyModel = readFileSync(path.join(FIXTURES, 'tiny-valid.onnx'));
 const nanModel = readFileSync(path.join(FIXTURES, 'nan-probs.onnx'));
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** A manifest that matches tiny-valid.onnx (4 labels, [S,1,128,128] in, CAM 8x8). */
+/** The manifest committed beside tiny-valid.onnx (4 labels, [S,1,128,128] in, CAM 8x8), named and hashed for `model`. */
+const tinyManifest = JSON.parse(readFileSync(path.join(FIXTURES, 'tiny-valid.manifest.json'), 'utf8')) as Record<string, unknown>;
 function manifestFor(model: Uint8Array, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    schema_version: 1,
+    ...tinyManifest,
     name: `tiny-${randomBytes(4).toString('hex')}`,
-    version: '1.0.0',
-    onnx_file: 'model.onnx',
     sha256: sha256(model),
-    intended_use: 'research/demo, trained on synthetic phantoms, not for clinical use',
-    trained_on: 'nothing: a hand-built test model',
-    labels: ['healthy', 'minor_strain', 'partial_rupture', 'complete_rupture'],
-    healthy_label: 'healthy',
-    input: {
-      name: 'series',
-      layout: 'slices,1,height,width',
-      dtype: 'float32',
-      height: 128,
-      width: 128,
-      slices: { min: 8, max: 64 },
-      slice_order: 'ascending position along the slice normal',
-      resample: 'bilinear-half-pixel',
-      normalisation: { method: 'per-series-zscore', in_graph: true },
-    },
-    outputs: { logits: 'logits', probs: 'probs', cam: 'cam', slice_evidence: 'slice_evidence' },
-    cam: { method: 'cam-linear-head', in_graph: true, height: 8, width: 8, display_normalisation: 'relu-series-max' },
     metrics: { accuracy: 0.5, weighted_f1: 0.4, recall: { healthy: 0.9, minor_strain: 0.1 } },
     ...overrides,
   };

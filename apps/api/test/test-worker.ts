@@ -1,11 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { systemQuery, testDatabase, type TestHospital } from '@cruciate/testing';
-import { ModelVersionService } from '../src/modules/model-version/model-version.service.js';
 import type { Platform } from '../src/bootstrap/platform.js';
 
 export interface TestWorker {
@@ -88,19 +84,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
   }
 }
 
-/** The bundled model (or, until it is committed, the hand-built test model) becomes the hospitals' active version. */
-export async function activateModel(platform: Platform, hospitals: readonly TestHospital[]): Promise<string> {
+/** The bundled model (registered at platform start) becomes the hospitals' active version. */
+export async function activateModel(hospitals: readonly TestHospital[]): Promise<string> {
   const [bundled] = await systemQuery<{ id: string }>(`SELECT id FROM model_version WHERE is_bundled ORDER BY created_at DESC LIMIT 1`);
-  let id = bundled?.id;
-  if (!id) {
-    const fixtures = path.resolve(import.meta.dirname, '../../../libs/inference/fixtures');
-    const bytes = readFileSync(path.join(fixtures, 'tiny-valid.onnx'));
-    const manifest = JSON.parse(readFileSync(path.join(fixtures, 'tiny-valid.manifest.json'), 'utf8')) as Record<string, unknown>;
-    const registered = await platform.app
-      .get(ModelVersionService)
-      .register(null, { ...manifest, name: `tiny-${hospitals[0]!.slug}`, sha256: createHash('sha256').update(bytes).digest('hex') }, bytes);
-    id = registered.id;
-  }
-  for (const h of hospitals) await systemQuery(`UPDATE hospital SET active_model_version_id = $2 WHERE id = $1`, [h.id, id]);
-  return id;
+  if (!bundled) throw new Error('the bundled model is not registered (models/acl-phantom-mrnet/1.0.0)');
+  for (const h of hospitals) await systemQuery(`UPDATE hospital SET active_model_version_id = $2 WHERE id = $1`, [h.id, bundled.id]);
+  return bundled.id;
 }

@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort, gql, makeSeries, signInWithPkce } from '@cruciate/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -24,8 +24,6 @@ const PASSWORD = 'cruciate-demo';
 const CLINICIAN = 'clinician@general.test';
 const NORTH_CLINICIAN = 'clinician@north.test';
 const HOSPITAL_ADMIN = 'admin@general.test';
-const PLATFORM_ADMIN = 'admin@cruciate.test';
-const TEST_MODEL_DIR = path.join(ROOT, 'libs/inference/fixtures');
 const SLICES = 16;
 const MIN_FPS = 30;
 
@@ -166,7 +164,6 @@ describe('clinician portal in Chromium against the real platform', { timeout: 18
   let base = '';
   let page: Page;
   let studyId = '';
-  let modelNote = '';
   /** What the clinician's page received on its GraphQL websocket: worklistUpdated events, and whether it subscribed. */
   const worklistEvents: { studyId: string; status: string }[] = [];
   let worklistSubscribed = false;
@@ -223,8 +220,7 @@ describe('clinician portal in Chromium against the real platform', { timeout: 18
     base = platform.url;
     expect(new URL(base).hostname).toBe('127.0.0.1');
 
-    // The bundled model when it is there (active for the demo hospitals); else the hand-built test model, registered
-    // by the platform admin and activated for the general hospital by its admin.
+    // The bundled model is registered at start and active for the demo hospitals.
     const admin = await signInWithPkce(base, HOSPITAL_ADMIN, PASSWORD);
     const active = await gql<{ me: { hospital: { activeModelVersion: { name: string; version: string } | null } } }>(
       base,
@@ -232,27 +228,8 @@ describe('clinician portal in Chromium against the real platform', { timeout: 18
       '{ me { hospital { activeModelVersion { name version } } } }',
     );
     const current = active.data?.me.hospital.activeModelVersion;
-    if (current) {
-      modelNote = `bundled model ${current.name} ${current.version}`;
-    } else {
-      const platformAdmin = await signInWithPkce(base, PLATFORM_ADMIN, PASSWORD);
-      const form = new FormData();
-      form.append('manifest', new Blob([await readFile(path.join(TEST_MODEL_DIR, 'tiny-valid.manifest.json'))], { type: 'application/json' }), 'manifest.json');
-      form.append('model', new Blob([await readFile(path.join(TEST_MODEL_DIR, 'tiny-valid.onnx'))], { type: 'application/octet-stream' }), 'tiny-valid.onnx');
-      const res = await fetch(`${base}/api/model-versions`, { method: 'POST', headers: { authorization: `Bearer ${platformAdmin.accessToken}` }, body: form });
-      const registered = (await res.json()) as { id?: string };
-      expect(res.status, JSON.stringify(registered)).toBe(201);
-      const activated = await gql<{ activateModelVersion: { activeModelVersion: { name: string } } }>(
-        base,
-        admin.accessToken,
-        'mutation ($id: ID!) { activateModelVersion(versionId: $id) { activeModelVersion { name } } }',
-        { id: registered.id },
-      );
-      expect(activated.errors).toBeUndefined();
-      expect(activated.data?.activateModelVersion.activeModelVersion.name).toBe('tiny-valid');
-      modelNote = 'no bundled model: registered and activated libs/inference/fixtures/tiny-valid.onnx';
-    }
-    process.stdout.write(`portal e2e: platform at ${base}; ${modelNote}\n`);
+    expect(current?.name).toBe('acl-phantom-mrnet');
+    process.stdout.write(`portal e2e: platform at ${base}; bundled model ${current?.name ?? ''} ${current?.version ?? ''}\n`);
 
     const series = makeSeries({ plane: 'sagittal', slices: SLICES, rows: 128, columns: 128 });
     await Promise.all(series.files.map((f, i) => writeFile(path.join(dicomDir, `slice-${String(i + 1).padStart(2, '0')}.dcm`), f)));

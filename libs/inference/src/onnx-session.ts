@@ -63,8 +63,8 @@ export class LoadedModel {
 
   /** One run on a prepared input tensor. */
   async run(input: ModelInput): Promise<RawModelOutput> {
-    const { outputs, name } = { outputs: this.manifest.outputs, name: this.manifest.input.name };
-    const feeds = { [name]: new ort.Tensor('float32', input.data, [...input.dims]) };
+    const outputs = this.manifest.outputs;
+    const feeds = { [this.manifest.input.name]: new ort.Tensor('float32', input.data, [...input.dims]) };
     const result = await this.session.run(feeds);
     const floats = (outputName: string | undefined): Float32Array | undefined => {
       if (outputName === undefined) return undefined;

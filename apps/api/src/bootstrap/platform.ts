@@ -188,9 +188,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await step('listen', () => app!.listen(config.PORT, config.HOST));
     // Series that arrive over several associations complete after a quiet period.
     const ingest = app.get(IngestService);
+    // Instances a previous process received (and may have acknowledged) but had not indexed yet.
+    await step('spoolRecovery', () => ingest.recoverSpool());
     sweeper = setInterval(
       () => {
-        ingest.completeQuietSeries().catch((err: unknown) => logger.error({ err }, 'completing quiet series failed'));
+        ingest
+          .recoverSpool()
+          .then(() => ingest.completeQuietSeries())
+          .catch((err: unknown) => logger.error({ err }, 'spool recovery / completing quiet series failed'));
       },
       Math.min(30_000, (config.SERIES_QUIET_PERIOD_S * 1000) / 2),
     );

@@ -1,11 +1,18 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import fs, { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 /** Temporary files older than this are leftovers of a crash. */
 const TMP_MAX_AGE_MS = 60 * 60 * 1000;
+/** Spool files created ahead per tenant, with one folder fsync for the lot. */
+const SPOOL_BATCH = 16;
+/** Another host's spool files older than this belong to a process that is gone (it would have indexed them). */
+const FOREIGN_SPOOL_MAX_AGE_MS = 10 * 60 * 1000;
+/** Chunks per writev (Linux IOV_MAX is 1024). */
+const MAX_IOV = 512;
 
 export interface StoredBlob {
   /** Content address: `sha256/<2>/<2>/<hex>`. */
@@ -36,11 +43,47 @@ export interface BlobWriter {
   discard(): Promise<void>;
 }
 
+/**
+ * A blob written into the spool (the C-STORE path): `flush()` makes the received bytes durable under a spool name
+ * whose folder entry was made durable before any byte arrived (one flush on the latency path), so the instance may be
+ * acknowledged; `durable()` then links it into its content address (the spool file stays), and `release()` removes
+ * the spool file once the index row that refers to the blob has committed. A crash anywhere in between leaves the
+ * spool file, which recovery (IngestService.recoverSpool) indexes again: every step is idempotent.
+ */
+export interface SpoolWriter extends BlobWriter {
+  readonly tenantId: string;
+  /** The spool file (for logs). */
+  readonly file: string;
+  /** fdatasync of the spool file; refuses when the file was unlinked meanwhile (so nothing is acknowledged that is gone). */
+  flush(): Promise<StoredBlob>;
+  /** Removes the spool file (the blob and its row exist); never throws. */
+  release(): Promise<void>;
+  /** Closes the file and leaves it in the spool, no longer owned: the next recovery pass indexes it; never throws. */
+  leaveForRecovery(): Promise<void>;
+}
+
+/** A spool file left by an earlier process (or one whose indexing failed), for recovery. */
+export interface SpooledFile {
+  readonly tenantId: string;
+  readonly file: string;
+  readonly size: number;
+}
+
 /** Where DICOM files and derived arrays live. Keys are content addresses, so writes are idempotent. */
 export interface BlobStore {
   put(bytes: Uint8Array): Promise<StoredBlob>;
   /** A streamed write (see BlobWriter). */
   writer(): Promise<BlobWriter>;
+  /** A streamed write into the spool of a tenant (see SpoolWriter). */
+  spoolWriter(tenantId: string): Promise<SpoolWriter>;
+  /** Spool files no live writer of this process owns: this host's all, other hosts' when old. */
+  spooled(): Promise<SpooledFile[]>;
+  /** A spooled file, adopted for recovery: durable() links it into its content address, release() removes it. */
+  adoptSpooled(file: SpooledFile): Promise<{ bytes: Buffer; writer: SpoolWriter }>;
+  /** Moves a spooled file that cannot be indexed out of the spool (kept for an operator, never deleted). */
+  quarantine(file: SpooledFile, reason: string): Promise<string>;
+  /** Closes and removes the spool files created ahead (shutdown); never throws. */
+  closeSpool(): Promise<void>;
   get(key: string): Promise<Buffer>;
   stream(key: string): Readable;
   has(key: string): Promise<boolean>;
@@ -55,12 +98,23 @@ export interface BlobStore {
  */
 export class FilesystemBlobStore implements BlobStore {
   private readonly tmpDir: string;
+  /** This host's spool: `spool/<host>/<tenant>/<file>`. */
+  private readonly spoolRoot: string;
+  private readonly spoolDir: string;
   private ready: Promise<void> | null = null;
   /** Folders known to exist (256 x 256 of them at most). */
   private readonly dirs = new Set<string>();
+  private readonly pools = new Map<string, SpoolPool>();
+  /** Spool files this process owns (created ahead, or being written, flushed or indexed). */
+  readonly live = new Set<string>();
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    host: string = os.hostname(),
+  ) {
     this.tmpDir = path.join(root, 'tmp');
+    this.spoolRoot = path.join(root, 'spool');
+    this.spoolDir = path.join(this.spoolRoot, safeName(host));
   }
 
   async put(bytes: Uint8Array): Promise<StoredBlob> {
@@ -93,6 +147,93 @@ export class FilesystemBlobStore implements BlobStore {
       for (let d = dir; d.length >= created.length && d !== this.root; d = path.dirname(d)) folders.push(path.dirname(d));
     }
     await Promise.all([...new Set(folders)].map(syncDir));
+  }
+
+  /** Links a flushed spool file into its content address (the spool file stays) and fsyncs what the link touched. */
+  async publish(file: string, key: string): Promise<void> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    let created: string | undefined;
+    if (!this.dirs.has(dir)) {
+      created = await mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    try {
+      await call<void>((cb) => fs.link(file, target, cb));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Content addressing: the file there holds the same bytes, unless a crash of an older writer cut it short;
+      // then it is replaced atomically (link under a temporary name, rename over it).
+      const [existing, ours] = await Promise.all([stat(target), stat(file)]);
+      if (existing.size === ours.size) return;
+      const replacement = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+      await call<void>((cb) => fs.link(file, replacement, cb));
+      await call<void>((cb) => fs.rename(replacement, target, cb));
+    }
+    const folders = [dir];
+    if (created !== undefined) {
+      for (let d = dir; d.length >= created.length && d !== this.root; d = path.dirname(d)) folders.push(path.dirname(d));
+    }
+    await Promise.all([...new Set(folders)].map(syncDir));
+  }
+
+  async spoolWriter(tenantId: string): Promise<SpoolWriter> {
+    await this.init();
+    let pool = this.pools.get(tenantId);
+    if (!pool) {
+      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live);
+      this.pools.set(tenantId, pool);
+    }
+    const slot = await pool.take();
+    return new FileBlobWriter(this, slot.fd, slot.file, { tenantId, live: this.live });
+  }
+
+  async spooled(): Promise<SpooledFile[]> {
+    const out: SpooledFile[] = [];
+    const hosts = await fs.promises.readdir(this.spoolRoot).catch(() => [] as string[]);
+    const cutoff = Date.now() - FOREIGN_SPOOL_MAX_AGE_MS;
+    for (const host of hosts) {
+      const hostDir = path.join(this.spoolRoot, host);
+      const own = hostDir === this.spoolDir;
+      for (const tenantId of await fs.promises.readdir(hostDir).catch(() => [] as string[])) {
+        const dir = path.join(hostDir, tenantId);
+        for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+          const file = path.join(dir, name);
+          if (this.live.has(file)) continue;
+          const info = await stat(file).catch(() => null);
+          if (!info?.isFile() || (!own && info.mtimeMs > cutoff)) continue;
+          out.push({ tenantId, file, size: info.size });
+        }
+      }
+    }
+    return out;
+  }
+
+  async adoptSpooled(spooled: SpooledFile): Promise<{ bytes: Buffer; writer: SpoolWriter }> {
+    const bytes = await readFile(spooled.file);
+    const fd = await call<number>((cb) => fs.open(spooled.file, fs.constants.O_RDONLY, cb));
+    this.live.add(spooled.file);
+    const writer = new FileBlobWriter(this, fd, spooled.file, { tenantId: spooled.tenantId, live: this.live });
+    writer.adopt(bytes);
+    return { bytes, writer };
+  }
+
+  async quarantine(spooled: SpooledFile, reason: string): Promise<string> {
+    const dir = path.join(this.root, 'quarantine', safeName(spooled.tenantId));
+    await mkdir(dir, { recursive: true });
+    const target = path.join(dir, path.basename(spooled.file));
+    await fs.promises.writeFile(`${target}.reason.txt`, `${new Date().toISOString()} ${reason}\n`);
+    await call<void>((cb) => fs.rename(spooled.file, target, cb));
+    await syncDir(dir);
+    this.live.delete(spooled.file);
+    return target;
+  }
+
+  /** Closes and removes the spool files created ahead (shutdown); never throws. */
+  async closeSpool(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.close()));
   }
 
   async get(key: string): Promise<Buffer> {
@@ -136,10 +277,73 @@ export class FilesystemBlobStore implements BlobStore {
 }
 
 /**
+ * Spool files of one tenant created ahead, in batches: the files are created, then their folder is fsync'd once, so
+ * that a later fdatasync of a file's content is all it takes for the received instance to survive a crash.
+ */
+class SpoolPool {
+  private readonly ready: { fd: number; file: string }[] = [];
+  private filling: Promise<void> | null = null;
+  private folderReady = false;
+  private seq = 0;
+  private readonly prefix = `${Date.now().toString(36)}.${randomBytes(4).toString('hex')}`;
+
+  constructor(
+    private readonly dir: string,
+    private readonly live: Set<string>,
+  ) {}
+
+  async take(): Promise<{ fd: number; file: string }> {
+    for (;;) {
+      const slot = this.ready.shift();
+      if (this.ready.length < SPOOL_BATCH / 2) void this.fill().catch(() => undefined);
+      if (slot) return slot;
+      await this.fill();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.filling?.catch(() => undefined);
+    const slots = this.ready.splice(0);
+    for (const slot of slots) {
+      this.live.delete(slot.file);
+      await call<void>((cb) => fs.close(slot.fd, cb)).catch(() => undefined);
+      await call<void>((cb) => fs.unlink(slot.file, cb)).catch(() => undefined);
+    }
+  }
+
+  private fill(): Promise<void> {
+    this.filling ??= this.create().finally(() => {
+      this.filling = null;
+    });
+    return this.filling;
+  }
+
+  private async create(): Promise<void> {
+    if (!this.folderReady) {
+      const created = await mkdir(this.dir, { recursive: true });
+      if (created !== undefined) {
+        for (let d = this.dir; d.length >= created.length; d = path.dirname(d)) await syncDir(path.dirname(d));
+      }
+      this.folderReady = true;
+    }
+    const batch = await Promise.all(
+      Array.from({ length: SPOOL_BATCH }, async () => {
+        const file = path.join(this.dir, `${this.prefix}.${(this.seq++).toString(36)}.dcm`);
+        this.live.add(file);
+        const fd = await call<number>((cb) => fs.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640, cb));
+        return { fd, file };
+      }),
+    );
+    await syncDir(this.dir);
+    this.ready.push(...batch);
+  }
+}
+
+/**
  * One streamed blob: chunks are written in order with positional writes (callback API: one thread-pool hop per
  * chunk, no FileHandle bookkeeping) while the SHA-256 is updated on the event loop.
  */
-class FileBlobWriter implements BlobWriter {
+class FileBlobWriter implements SpoolWriter {
   private readonly hash: Hash = createHash('sha256');
   private size = 0;
   private offset = 0;
@@ -152,11 +356,49 @@ class FileBlobWriter implements BlobWriter {
   private waiters: (() => void)[] = [];
   pendingBytes = 0;
 
+  private flushed: Promise<StoredBlob> | null = null;
+  private released = false;
+
   constructor(
     private readonly store: FilesystemBlobStore,
     private readonly fd: number,
-    private readonly file: string,
+    readonly file: string,
+    /** Set for spool writers: the tenant and the set of live spool files of the store. */
+    private readonly spool: { readonly tenantId: string; readonly live: Set<string> } | null = null,
   ) {}
+
+  get tenantId(): string {
+    if (!this.spool) throw new Error('not a spool writer');
+    return this.spool.tenantId;
+  }
+
+  /** Recovery: the file already holds these bytes (nothing is written). */
+  adopt(bytes: Uint8Array): void {
+    this.hash.update(bytes);
+    this.size = bytes.length;
+    this.offset = bytes.length;
+    this.seal();
+  }
+
+  flush(): Promise<StoredBlob> {
+    this.flushed ??= this.doFlush();
+    return this.flushed;
+  }
+
+  async leaveForRecovery(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.close();
+    this.spool?.live.delete(this.file);
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.close();
+    await call<void>((cb) => fs.unlink(this.file, cb)).catch(() => undefined);
+    this.spool?.live.delete(this.file);
+  }
 
   write(chunk: Uint8Array): void {
     if (this.sealed) throw new Error('blob already sealed');
@@ -198,9 +440,27 @@ class FileBlobWriter implements BlobWriter {
     await this.drained();
     await this.close();
     await call<void>((cb) => fs.unlink(this.file, cb)).catch(() => undefined);
+    this.spool?.live.delete(this.file);
+  }
+
+  private async doFlush(): Promise<StoredBlob> {
+    const blob = this.seal();
+    await this.drained();
+    if (this.error) throw this.error;
+    await call<void>((cb) => fs.fdatasync(this.fd, cb));
+    // Unlinked meanwhile (another process's recovery took it for abandoned): never acknowledge what is gone.
+    const info = await call<fs.Stats>((cb) => fs.fstat(this.fd, cb));
+    if (info.nlink === 0) throw new Error(`spool file ${this.file} was removed while it was written`);
+    return blob;
   }
 
   private async makeDurable(): Promise<StoredBlob> {
+    if (this.spool) {
+      const blob = await this.flush();
+      await this.close();
+      await this.store.publish(this.file, blob.key);
+      return blob;
+    }
     const blob = this.seal();
     try {
       await this.drained();
@@ -216,9 +476,9 @@ class FileBlobWriter implements BlobWriter {
     }
   }
 
+  /** Writes everything queued so far in one positional writev (one thread-pool hop however many chunks arrived). */
   private pump(): void {
-    const chunk = this.queue.shift();
-    if (!chunk) {
+    if (this.queue.length === 0) {
       this.writing = false;
       const waiters = this.waiters;
       this.waiters = [];
@@ -226,11 +486,8 @@ class FileBlobWriter implements BlobWriter {
       return;
     }
     this.writing = true;
-    this.writeAll(chunk, 0);
-  }
-
-  private writeAll(chunk: Uint8Array, done: number): void {
-    fs.write(this.fd, chunk, done, chunk.length - done, this.offset, (err, written) => {
+    const chunks = this.queue.splice(0, MAX_IOV);
+    fs.writev(this.fd, chunks, this.offset, (err, written) => {
       if (err) {
         this.error ??= err;
         this.pendingBytes = 0;
@@ -240,8 +497,18 @@ class FileBlobWriter implements BlobWriter {
       }
       this.offset += written;
       this.pendingBytes -= written;
-      if (done + written < chunk.length) this.writeAll(chunk, done + written);
-      else this.pump();
+      // A short write: what is left of these chunks goes first next time.
+      let skip = written;
+      const rest: Uint8Array[] = [];
+      for (const chunk of chunks) {
+        if (skip >= chunk.length) skip -= chunk.length;
+        else {
+          rest.push(skip > 0 ? chunk.subarray(skip) : chunk);
+          skip = 0;
+        }
+      }
+      if (rest.length > 0) this.queue.unshift(...rest);
+      this.pump();
     });
   }
 
@@ -266,6 +533,13 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** A host name or tenant id as one path segment. */
+function safeName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  if (safe === '' || safe === '.' || safe === '..') throw new Error(`unusable path segment ${JSON.stringify(name)}`);
+  return safe;
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -12,8 +12,8 @@ import { pino } from 'pino';
 import { parseInstance, parseInstanceHead, type ParsedInstance } from '@cruciate/dicom';
 import { compressWithGdcm, makeSeries } from '@cruciate/testing';
 import { IngestError } from '../ingest/ingest.errors.js';
-import type { ReceivedInstance, StoreOutcome } from '../ingest/ingest.service.js';
-import type { BlobWriter, StoredBlob } from '../blob/blob-store.js';
+import type { ReceivedInstance, Receipt, StoreOutcome } from '../ingest/ingest.service.js';
+import type { SpoolWriter, StoredBlob } from '../blob/blob-store.js';
 import { DimseListener, type DimseHospital, type DimseIngest } from './dimse-listener.js';
 
 /**
@@ -35,11 +35,22 @@ interface CompleteCall {
 }
 
 /** A blob writer that keeps the bytes in memory. */
-class MemoryWriter implements BlobWriter {
+class MemoryWriter implements SpoolWriter {
   readonly chunks: Buffer[] = [];
   readonly pendingBytes = 0;
+  readonly tenantId = 'memory';
+  readonly file = 'memory';
   discarded = false;
 
+  flush(): Promise<StoredBlob> {
+    return Promise.resolve(this.seal());
+  }
+  release(): Promise<void> {
+    return Promise.resolve();
+  }
+  leaveForRecovery(): Promise<void> {
+    return Promise.resolve();
+  }
   write(chunk: Uint8Array): void {
     this.chunks.push(Buffer.from(chunk));
   }
@@ -69,14 +80,15 @@ class FakeIngest implements DimseIngest {
   readonly writers: MemoryWriter[] = [];
   private readonly seen = new Set<string>();
 
-  openWriter(): Promise<BlobWriter> {
+  openWriter(): Promise<SpoolWriter> {
     const writer = new MemoryWriter();
     this.writers.push(writer);
     return Promise.resolve(writer);
   }
 
-  async storeReceived(tenantId: string, received: ReceivedInstance): Promise<StoreOutcome> {
-    return this.storeInstance(tenantId, await received.blob.readBack());
+  async storeReceived(tenantId: string, received: ReceivedInstance): Promise<Receipt> {
+    const outcome = await this.storeInstance(tenantId, await received.blob.readBack());
+    return { status: outcome.status, sopInstanceUid: outcome.sopInstanceUid, indexed: Promise.resolve(outcome) };
   }
 
   storeInstance(tenantId: string, bytes: Uint8Array): Promise<StoreOutcome> {
@@ -384,7 +396,7 @@ describe('DimseListener limits and shutdown', () => {
     await writeFile(file, original);
     const seen = { writes: 0, largest: 0, bytes: 0, heldAtStore: Number.NaN };
     const hash = createHash('sha256');
-    const counting: BlobWriter = {
+    const counting: SpoolWriter = {
       write: (chunk) => {
         seen.writes++;
         seen.largest = Math.max(seen.largest, chunk.length);
@@ -397,6 +409,11 @@ describe('DimseListener limits and shutdown', () => {
       readBack: () => Promise.reject(new Error('must not be read back')),
       durable: () => Promise.resolve({ key: 'x', sha256: 'x', size: seen.bytes }),
       discard: () => Promise.resolve(),
+      tenantId: 'memory',
+      file: 'memory',
+      flush: () => Promise.resolve({ key: 'x', sha256: 'x', size: seen.bytes }),
+      release: () => Promise.resolve(),
+      leaveForRecovery: () => Promise.resolve(),
     };
     const ingest = new FakeIngest();
     ingest.openWriter = () => Promise.resolve(counting);
@@ -409,7 +426,7 @@ describe('DimseListener limits and shutdown', () => {
       seen.heldAtStore = process.memoryUsage().arrayBuffers - baseline;
       head = Buffer.from(received.head);
       parsedFromHead = parseInstanceHead(received.head, received.blob.seal().size, { maxBytes: Number.MAX_SAFE_INTEGER });
-      return Promise.resolve({
+      const outcome: StoreOutcome = {
         status: 'STORED',
         instanceId: 'i',
         seriesId: 's',
@@ -418,7 +435,8 @@ describe('DimseListener limits and shutdown', () => {
         sopInstanceUid: '',
         studyInstanceUid: '',
         seriesInstanceUid: '',
-      } satisfies StoreOutcome);
+      };
+      return Promise.resolve({ status: 'STORED', sopInstanceUid: '', indexed: Promise.resolve(outcome) } satisfies Receipt);
     };
     const listener = listenerWith(ingest);
     const { port } = await listener.start();

@@ -2,7 +2,7 @@ import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HospitalStatus } from '@cruciate/contracts';
 import type { Logger } from '../../common/logger.js';
-import type { BlobWriter } from '../blob/blob-store.js';
+import type { SpoolWriter } from '../blob/blob-store.js';
 import { IngestError } from '../ingest/ingest.errors.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import { CommandField, encodeResponse, parseCommand, type CommandRequest } from './command-set.js';
@@ -78,9 +78,10 @@ const RELEASE_COMPLETION_WAIT_MS = 30_000;
 /**
  * The DICOM C-ECHO / C-STORE listener: our own `net` server (explicit bind address, TCP_NODELAY) and our own upper
  * layer protocol (pdu.ts, command-set.ts). Called AE title -> hospital; each received instance is framed as a Part 10
- * file (received dataset bytes untouched) and STREAMED into a blob as its P-DATA arrives (hashed on the way), then
- * handed to IngestService.storeReceived, which makes the blob durable and commits its index row before the C-STORE
- * response is sent. When the association ends, the series it stored are completed once.
+ * file (received dataset bytes untouched) and STREAMED into a spool file as its P-DATA arrives (hashed on the way),
+ * then handed to IngestService.storeReceived, which answers once the bytes are durable (one fdatasync) and the index has
+ * said whether the SOP Instance UID is new, a duplicate or a conflict; the index row follows in a group commit. When
+ * the association ends, it waits for those rows, then completes the series it stored once.
  */
 export class DimseListener {
   private server: net.Server | null = null;
@@ -206,10 +207,10 @@ class Session {
   private readonly seriesIds = new Set<string>();
   private readonly inflight = new Set<Promise<unknown>>();
   private finishing: Promise<void> | null = null;
-  private counts = { stored: 0, duplicates: 0, failed: 0 };
+  private counts = { stored: 0, duplicates: 0, failed: 0, unindexed: 0 };
   /** A blob writer opened ahead of the next C-STORE (its temporary file exists already). */
-  private nextWriter: Promise<BlobWriter> | null = null;
-  private readyWriter: BlobWriter | null = null;
+  private nextWriter: Promise<SpoolWriter> | null = null;
+  private readyWriter: SpoolWriter | null = null;
 
   constructor(
     private readonly socket: net.Socket,
@@ -342,18 +343,18 @@ class Session {
   }
 
   /** A blob writer for the next instance: the one opened ahead when ready, and opens the one after it. */
-  private takeWriter(): BlobWriter | Promise<BlobWriter> {
+  private takeWriter(): SpoolWriter | Promise<SpoolWriter> {
     const ready = this.readyWriter;
     const next = this.nextWriter;
     this.readyWriter = null;
     this.nextWriter = null;
     this.prefetchWriter();
-    return ready ?? next ?? this.deps.ingest.openWriter();
+    return ready ?? next ?? this.deps.ingest.openWriter(this.hospital!.id);
   }
 
   private prefetchWriter(): void {
-    if (this.nextWriter || this.state === 'closed') return;
-    const next = this.deps.ingest.openWriter();
+    if (this.nextWriter || this.state === 'closed' || !this.hospital) return;
+    const next = this.deps.ingest.openWriter(this.hospital.id);
     this.nextWriter = next;
     next.then(
       (writer) => {
@@ -515,11 +516,22 @@ class Session {
       return dimseStatusFor(new IngestError('DICOM_REJECTED', `instance exceeds ${this.deps.maxInstanceBytes} bytes`, 'TOO_LARGE'));
     }
     try {
-      const outcome = await this.deps.ingest.storeReceived(hospital.id, await received.complete());
-      this.seriesIds.add(outcome.seriesId);
-      if (outcome.status === 'DUPLICATE') this.counts.duplicates++;
+      const receipt = await this.deps.ingest.storeReceived(hospital.id, await received.complete());
+      if (receipt.status === 'DUPLICATE') this.counts.duplicates++;
       else this.counts.stored++;
-      this.logger.debug({ sopInstanceUid, status: outcome.status, seriesId: outcome.seriesId }, 'C-STORE stored');
+      // The index row follows the response (group commit); the association's series complete once all have landed.
+      void this.track(
+        receipt.indexed.then(
+          (outcome) => {
+            this.seriesIds.add(outcome.seriesId);
+            this.logger.debug({ sopInstanceUid, status: outcome.status, seriesId: outcome.seriesId }, 'C-STORE indexed');
+          },
+          (err: unknown) => {
+            this.counts.unindexed++;
+            this.logger.error({ err, sopInstanceUid }, 'C-STORE acknowledged but not indexed yet; its spool file is left to recovery');
+          },
+        ),
+      );
       return { status: DimseStatus.SUCCESS, comment: '' };
     } catch (err) {
       this.counts.failed++;
@@ -602,16 +614,16 @@ class Session {
 class InstanceReceiver {
   private readonly head = Buffer.allocUnsafe(INSTANCE_HEAD_BYTES);
   private headBytes = 0;
-  private writer: BlobWriter | null = null;
+  private writer: SpoolWriter | null = null;
   private waiting: Buffer[] | null = null;
-  private readonly opened: Promise<BlobWriter>;
+  private readonly opened: Promise<SpoolWriter>;
   private error: unknown = null;
   private paused = false;
   datasetBytes = 0;
   overLimit = false;
 
   constructor(
-    writer: BlobWriter | Promise<BlobWriter>,
+    writer: SpoolWriter | Promise<SpoolWriter>,
     meta: Buffer,
     private readonly limit: number,
     private readonly socket: net.Socket,
@@ -648,7 +660,7 @@ class InstanceReceiver {
   }
 
   /** Every byte written: what ingest needs. */
-  async complete(): Promise<{ head: Buffer; blob: BlobWriter }> {
+  async complete(): Promise<{ head: Buffer; blob: SpoolWriter }> {
     const writer = await this.opened;
     return { head: this.head.subarray(0, this.headBytes), blob: writer };
   }
@@ -672,7 +684,7 @@ class InstanceReceiver {
     else this.waiting?.push(chunk);
   }
 
-  private toWriter(writer: BlobWriter, chunk: Buffer): void {
+  private toWriter(writer: SpoolWriter, chunk: Buffer): void {
     writer.write(chunk);
     if (writer.pendingBytes > MAX_PENDING_WRITE_BYTES && !this.paused) {
       this.paused = true;

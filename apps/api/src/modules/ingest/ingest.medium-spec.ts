@@ -1,4 +1,5 @@
-import { access, mkdtemp, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdtemp, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadApiConfig } from '@cruciate/config';
@@ -10,7 +11,8 @@ import { Db } from '../../database/db.js';
 import { ENTITIES } from '../../database/entities.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
-import { FilesystemBlobStore, type BlobWriter, type StoredBlob } from '../blob/blob-store.js';
+import { pino } from 'pino';
+import { FilesystemBlobStore, type SpoolWriter, type StoredBlob } from '../blob/blob-store.js';
 import { IngestRepository } from './ingest.repository.js';
 import { IngestService } from './ingest.service.js';
 import { JobQueue } from './job-queue.js';
@@ -25,11 +27,13 @@ describe('ingest: index and transactional hand-off to inference', () => {
   let make: (jobs: Pick<JobQueue, 'sendInference'>) => IngestService;
   let blobs: FilesystemBlobStore;
   let blobRoot: string;
+  let db: Db;
+  const silent = pino({ level: 'silent' });
 
   beforeAll(async () => {
     dataSource = await new DataSource({ type: 'postgres', url: testDatabase().appUrl, entities: ENTITIES, extra: { max: 4 } }).initialize();
     queue = await JobQueue.start(testDatabase().appUrl);
-    const db = new Db(dataSource);
+    db = new Db(dataSource);
     blobRoot = await mkdtemp(path.join(os.tmpdir(), 'ingest-blobs-'));
     blobs = new FilesystemBlobStore(blobRoot);
     const config = loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) });
@@ -42,6 +46,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
         blobs,
         jobs as JobQueue,
         new PatientKeyer('medium-test-secret-0001'),
+        silent,
       );
     [hospital, other] = await Promise.all([createTestHospital(), createTestHospital()]);
   });
@@ -110,9 +115,9 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(rows).toHaveLength(1);
   });
 
-  /** A streamed blob whose durability the test releases (or fails) by hand. */
-  async function gatedWriter(bytes: Buffer, chunk = 4096): Promise<{ writer: BlobWriter; release: () => void; fail: (err: Error) => void }> {
-    const real = await blobs.writer();
+  /** A spool writer whose flush (the one fdatasync before the response) the test releases, or fails, by hand. */
+  async function gatedWriter(tenantId: string, bytes: Buffer, chunk = 4096): Promise<{ writer: SpoolWriter; release: () => void; fail: (err: Error) => void }> {
+    const real = await blobs.spoolWriter(tenantId);
     for (let i = 0; i < bytes.length; i += chunk) real.write(bytes.subarray(i, i + chunk));
     let release!: () => void;
     let fail!: (err: Error) => void;
@@ -120,76 +125,164 @@ describe('ingest: index and transactional hand-off to inference', () => {
       release = resolve;
       fail = reject;
     });
-    const writer: BlobWriter = {
-      write: (c) => real.write(c),
-      get pendingBytes() {
-        return real.pendingBytes;
-      },
-      drained: () => real.drained(),
-      seal: () => real.seal(),
-      readBack: () => real.readBack(),
-      durable: async (): Promise<StoredBlob> => {
-        await gate.catch(async (err: unknown) => {
-          await real.discard();
-          throw err;
-        });
-        return real.durable();
-      },
-      discard: () => real.discard(),
+    const flush = real.flush.bind(real);
+    real.flush = async (): Promise<StoredBlob> => {
+      await gate;
+      return flush();
     };
-    return { writer, release, fail };
+    return { writer: real, release, fail };
   }
 
   const instanceRows = (sopInstanceUid: string) => systemQuery(`SELECT blob_key FROM instance WHERE sop_instance_uid = $1`, [sopInstanceUid]);
+  const spoolFiles = async (tenantId: string) => {
+    const dir = path.join(blobRoot, 'spool', os.hostname().replace(/[^A-Za-z0-9._-]/g, '_'), tenantId);
+    return (await readdir(dir).catch(() => [] as string[])).map((f) => path.join(dir, f));
+  };
 
-  it('a streamed instance: its row is written while the blob is made durable, and commits only after it', async () => {
+  it('C-STORE path: acknowledged once its spool file is flushed; the row follows, then the spool file goes', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 1, rows: 128, columns: 128 });
     const file = series.files[0]!;
     const ingest = make(queue);
-    const { writer, release } = await gatedWriter(file);
-    const storing = ingest.storeReceived(hospital.id, { head: file.subarray(0, 1024), blob: writer });
+    const { writer, release } = await gatedWriter(hospital.id, file);
+    let answered = false;
+    const storing = ingest.storeReceived(hospital.id, { head: file.subarray(0, 1024), blob: writer }).finally(() => {
+      answered = true;
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    // Not durable yet: no row visible, nothing at the content address.
+    // Not flushed yet: no answer, no row, nothing at the content address.
+    expect(answered).toBe(false);
     expect(await instanceRows(series.sopInstanceUids[0]!)).toHaveLength(0);
     const key = writer.seal().key;
     await expect(access(path.join(blobRoot, key))).rejects.toThrow();
     release();
-    const outcome = await storing;
-    expect(outcome.status).toBe('STORED');
+    const receipt = await storing;
+    expect(receipt.status).toBe('STORED');
+    const outcome = await receipt.indexed;
+    expect(outcome).toMatchObject({ status: 'STORED', sopInstanceUid: series.sopInstanceUids[0] });
     expect(await instanceRows(series.sopInstanceUids[0]!)).toEqual([{ blob_key: key }]);
     expect((await blobs.get(key)).equals(file)).toBe(true);
+    await expect(access(writer.file)).rejects.toThrow();
   });
 
-  it('a streamed instance whose blob cannot be made durable leaves no row and no blob', async () => {
+  it('C-STORE path: a flush that fails refuses the instance and leaves no row, no blob and no spool file', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 1, rows: 64, columns: 64 });
     const file = series.files[0]!;
     const ingest = make(queue);
-    const { writer, fail } = await gatedWriter(file);
+    const { writer, fail } = await gatedWriter(hospital.id, file);
     const storing = ingest.storeReceived(hospital.id, { head: file, blob: writer });
     fail(new Error('disk gone'));
     await expect(storing).rejects.toThrow(/disk gone/);
     expect(await instanceRows(series.sopInstanceUids[0]!)).toHaveLength(0);
     await expect(access(path.join(blobRoot, writer.seal().key))).rejects.toThrow();
+    await expect(access(writer.file)).rejects.toThrow();
   });
 
-  it('a streamed instance that does not parse is refused and its temporary file removed', async () => {
-    const before = await readdir(path.join(blobRoot, 'tmp'));
+  it('C-STORE path: an instance that does not parse is refused and its spool file removed', async () => {
     const ingest = make(queue);
-    const writer = await ingest.openWriter();
+    const writer = await ingest.openWriter(hospital.id);
     const junk = Buffer.alloc(200_000, 7);
     writer.write(junk);
     await expect(ingest.storeReceived(hospital.id, { head: junk.subarray(0, 65536), blob: writer })).rejects.toMatchObject({ code: 'DICOM_REJECTED' });
-    expect(await readdir(path.join(blobRoot, 'tmp'))).toEqual(before);
+    await expect(access(writer.file)).rejects.toThrow();
   });
 
-  it('a streamed instance whose head cannot decide (deflated) is parsed from what was written', async () => {
+  it('C-STORE path: an instance whose head cannot decide (deflated) is parsed from what was written', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 1, rows: 256, columns: 256, transferSyntax: 'deflated-le' });
     const file = series.files[0]!;
     const ingest = make(queue);
-    const writer = await ingest.openWriter();
+    const writer = await ingest.openWriter(hospital.id);
     writer.write(file);
-    const outcome = await ingest.storeReceived(hospital.id, { head: file.subarray(0, 2048), blob: writer });
-    expect(outcome).toMatchObject({ status: 'STORED', sopInstanceUid: series.sopInstanceUids[0] });
+    const receipt = await ingest.storeReceived(hospital.id, { head: file.subarray(0, 2048), blob: writer });
+    expect(await receipt.indexed).toMatchObject({ status: 'STORED', sopInstanceUid: series.sopInstanceUids[0] });
+  });
+
+  it('C-STORE path: the same bytes twice (in flight or stored) are a duplicate, other bytes a conflict before any answer', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 1, rows: 64, columns: 64 });
+    const file = series.files[0]!;
+    const altered = Buffer.from(file);
+    altered[altered.length - 1] = altered.at(-1)! ^ 0xff; // last pixel byte: same header, other content
+    const ingest = make(queue);
+    const send = async (bytes: Buffer) => {
+      const writer = await ingest.openWriter(hospital.id);
+      writer.write(bytes);
+      return ingest.storeReceived(hospital.id, { head: bytes, blob: writer });
+    };
+    // Both copies at once: one is first, the other waits for its decision.
+    const [a, b] = await Promise.all([send(file), send(file)]);
+    expect([a.status, b.status].sort()).toEqual(['DUPLICATE', 'STORED']);
+    const [oa, ob] = await Promise.all([a.indexed, b.indexed]);
+    expect(oa.instanceId).toBe(ob.instanceId);
+    // In flight and stored: other bytes are refused with the reason, and the first copy is kept.
+    await expect(send(altered)).rejects.toMatchObject({ code: 'INSTANCE_CONFLICT' });
+    expect((await send(file)).status).toBe('DUPLICATE');
+    const rows = await systemQuery<{ sha256: string }>(`SELECT sha256 FROM instance WHERE sop_instance_uid = $1`, [series.sopInstanceUids[0]]);
+    expect(rows).toEqual([{ sha256: createHash('sha256').update(file).digest('hex') }]);
+    expect((await blobs.get((await instanceRows(series.sopInstanceUids[0]!))[0]!.blob_key as string)).equals(file)).toBe(true);
+    // Nothing of the refused copies stays in the spool.
+    for (const f of await spoolFiles(hospital.id)) expect((await stat(f)).size).toBe(0);
+  });
+
+  it('group commit: instances received together are indexed in few statements, in order, with one series count', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 24, rows: 32, columns: 32 });
+    const ingest = make(queue);
+    const receipts = await Promise.all(
+      series.files.map(async (file) => {
+        const writer = await ingest.openWriter(hospital.id);
+        writer.write(file);
+        return ingest.storeReceived(hospital.id, { head: file, blob: writer });
+      }),
+    );
+    const outcomes = await Promise.all(receipts.map((r) => r.indexed));
+    expect(outcomes.map((o) => o.sopInstanceUid)).toEqual(series.sopInstanceUids);
+    expect(new Set(outcomes.map((o) => o.seriesId)).size).toBe(1);
+    const [row] = await systemQuery<{ instance_count: number }>(`SELECT instance_count FROM series WHERE id = $1`, [outcomes[0]!.seriesId]);
+    expect(row!.instance_count).toBe(24);
+    expect(ingest.unindexed).toBe(0);
+  });
+
+  it('recovery: what a killed process acknowledged but had not indexed is indexed at the next start; nothing is lost', async () => {
+    const tenant = await createTestHospital();
+    const series = makeSeries({ plane: 'sagittal', slices: 3, rows: 64, columns: 64 });
+    // A process that dies after its flushes: spool files with whole instances, one created ahead and never used,
+    // and one cut short mid-transfer.
+    const dead = new FilesystemBlobStore(blobRoot);
+    const left: string[] = [];
+    for (const file of series.files) {
+      const writer = await dead.spoolWriter(tenant.id);
+      writer.write(file);
+      await writer.flush();
+      left.push(writer.file);
+    }
+    const cut = await dead.spoolWriter(tenant.id);
+    cut.write(series.files[0]!.subarray(0, 5000));
+    await cut.flush();
+    const unused = (await spoolFiles(tenant.id)).filter((f) => !left.includes(f) && f !== cut.file);
+    expect(unused.length).toBeGreaterThan(0);
+
+    // The next process: its recovery pass indexes the whole ones, removes the empty ones, sets the cut one aside.
+    const next = new IngestService(
+      loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) }),
+      db,
+      new IngestRepository(db),
+      new AuditService(db, new AuditRepository(db)),
+      new FilesystemBlobStore(blobRoot),
+      queue,
+      new PatientKeyer('medium-test-secret-0001'),
+      silent,
+    );
+    const recovered = await next.recoverSpool();
+    expect(recovered).toMatchObject({ indexed: 3, quarantined: 1, failed: 0 });
+    expect(recovered.removedEmpty).toBeGreaterThanOrEqual(unused.length);
+    for (const [i, uid] of series.sopInstanceUids.entries()) {
+      const [row] = await instanceRows(uid);
+      expect((await blobs.get(row!.blob_key as string)).equals(series.files[i]!)).toBe(true);
+    }
+    expect(await spoolFiles(tenant.id)).toEqual([]);
+    const quarantined = await readdir(path.join(blobRoot, 'quarantine', tenant.id));
+    expect(quarantined).toContain(path.basename(cut.file));
+    expect(quarantined).toContain(`${path.basename(cut.file)}.reason.txt`);
+    // A second pass finds nothing to do (idempotent).
+    expect(await next.recoverSpool()).toEqual({ indexed: 0, removedEmpty: 0, quarantined: 0, failed: 0 });
   });
 
   it('the patient index holds a keyed hash, never the PatientID, and differs per hospital', async () => {

@@ -80,6 +80,16 @@ export class IngestRepository {
     return insertedOf(await this.db.tenantStatementAfter<InsertedRow>(row.tenantId, INGEST_INSTANCE_SQL, ingestInstanceParams(row), durable));
   }
 
+  /** The stored copy of a SOP Instance UID in this hospital, if any (one round trip, no transaction of ours). */
+  async storedInstance(tenantId: string, sopInstanceUid: string): Promise<{ instanceId: string; seriesId: string; studyId: string; sha256: string } | null> {
+    const [row] = await this.db.tenantStatement<{ instance_id: string; series_id: string; study_id: string; stored_sha256: string }>(
+      tenantId,
+      `SELECT * FROM stored_instance($1, $2)`,
+      [tenantId, sopInstanceUid],
+    );
+    return row ? { instanceId: row.instance_id, seriesId: row.series_id, studyId: row.study_id, sha256: row.stored_sha256 } : null;
+  }
+
   /** Indexes many instances in one statement and one commit; results in input order. */
   async insertInstances(tenantId: string, rows: readonly NewInstanceRow[]): Promise<InsertedInstance[]> {
     return this.insertInstancesAfter(tenantId, rows, null);
@@ -108,7 +118,7 @@ export class IngestRepository {
       orientation: row.series.orientation,
       ...row.instance,
     }));
-    const sql = `SELECT * FROM ingest_instances($1, $2::jsonb) ORDER BY ord`;
+    const sql = `SELECT * FROM ingest_batch($1, $2::jsonb) ORDER BY ord`;
     const params = [tenantId, JSON.stringify(payload)];
     const results = durable
       ? await this.db.tenantStatementAfter<InsertedRow & { ord: number }>(tenantId, sql, params, durable)

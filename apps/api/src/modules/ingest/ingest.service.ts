@@ -1,18 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ApiConfig } from '@cruciate/config';
 import { StudyStatus } from '@cruciate/contracts';
 import { chooseSeries, DicomRejectError, parseInstance, parseInstanceHead, type ParsedInstance, selectSeries, type SeriesSummary } from '@cruciate/dicom';
 import type { Principal } from '../../auth/principal.js';
+import type { Logger } from '../../common/logger.js';
 import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { BlobStore, BlobWriter, StoredBlob } from '../blob/blob-store.js';
+import { LOGGER } from '../../oidc/oidc-provider.service.js';
+import type { BlobStore, SpooledFile, SpoolWriter, StoredBlob } from '../blob/blob-store.js';
+import { IndexQueue } from './index-queue.js';
 import { IngestError } from './ingest.errors.js';
 import { IngestRepository, type InsertedInstance, type NewInstanceRow, type SeriesRow } from './ingest.repository.js';
 import type { JobQueue } from './job-queue.js';
 import type { PatientKeyer } from './patient-key.js';
 
 export const BLOB_STORE = Symbol('BLOB_STORE');
+/** Group commit of the C-STORE index: a batch waits this long for more instances (see IndexQueue). */
+const SPOOL_INDEX_LINGER_MS = 40;
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const PATIENT_KEYER = Symbol('PATIENT_KEYER');
 
@@ -34,11 +39,37 @@ export interface PreparedInstance {
   readonly durable: Promise<StoredBlob>;
 }
 
-/** An instance streamed into a blob as it arrived (C-STORE): every byte written, plus its first bytes for the parser. */
+/** An instance streamed into the spool as it arrived (C-STORE): every byte written, plus its first bytes for the parser. */
 export interface ReceivedInstance {
   /** The first bytes of the Part 10 object (a bounded prefix; the whole object when it is small). */
   readonly head: Uint8Array;
-  readonly blob: BlobWriter;
+  readonly blob: SpoolWriter;
+}
+
+/**
+ * A received instance that may be acknowledged: its bytes are durable (spooled) or it was already stored with the
+ * same bytes. `indexed` resolves once its index row has committed (group commit, behind the response), or rejects
+ * when the index refused it then; its spool file stays for recovery in that case, so nothing acknowledged is lost.
+ */
+export interface Receipt {
+  readonly status: 'STORED' | 'DUPLICATE';
+  readonly sopInstanceUid: string;
+  readonly indexed: Promise<StoreOutcome>;
+}
+
+/** A spooled instance waiting for its index row. */
+interface SpooledInstance {
+  readonly parsed: ParsedInstance;
+  readonly row: NewInstanceRow;
+  readonly writer: SpoolWriter;
+}
+
+/** What a spool recovery pass did. */
+export interface SpoolRecovery {
+  readonly indexed: number;
+  readonly removedEmpty: number;
+  readonly quarantined: number;
+  readonly failed: number;
 }
 
 export interface CompletionOutcome {
@@ -59,7 +90,11 @@ export type IngestSource =
  * transaction.
  */
 @Injectable()
-export class IngestService {
+export class IngestService implements OnApplicationShutdown {
+  /** Group commit of spooled instances (C-STORE), behind the response. */
+  private readonly spoolIndex: IndexQueue<SpooledInstance, StoreOutcome>;
+  private recovering: Promise<SpoolRecovery> | null = null;
+
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly db: Db,
@@ -68,7 +103,23 @@ export class IngestService {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(PATIENT_KEYER) private readonly patientKeys: PatientKeyer,
-  ) {}
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.spoolIndex = new IndexQueue((tenantId, items) => this.indexSpooled(tenantId, items), logger.child({ component: 'ingest' }), {
+      lingerMs: SPOOL_INDEX_LINGER_MS,
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.spoolIndex.drain();
+    await this.recovering?.catch(() => undefined);
+    await this.blobs.closeSpool();
+  }
+
+  /** Instances received and not yet in the index (metrics, tests). */
+  get unindexed(): number {
+    return this.spoolIndex.size;
+  }
 
   /** The pseudonymous key of a PatientID in this hospital (QIDO PatientID matching). */
   patientKeyOf(tenantId: string, patientId: string): string {
@@ -85,9 +136,9 @@ export class IngestService {
     }
   }
 
-  /** A blob writer for an instance that will arrive in pieces (C-STORE streams into it, then calls storeReceived). */
-  openWriter(): Promise<BlobWriter> {
-    return this.blobs.writer();
+  /** A spool writer for an instance of this hospital that will arrive in pieces (C-STORE streams into it, then calls storeReceived). */
+  openWriter(tenantId: string): Promise<SpoolWriter> {
+    return this.blobs.spoolWriter(tenantId);
   }
 
   /** Parse, validate and store one instance, index it, and say what happened. */
@@ -97,20 +148,166 @@ export class IngestService {
   }
 
   /**
-   * The latency path (C-STORE): an instance already streamed into a blob writer is parsed from its head (the whole
-   * object is read back only when the head cannot decide), then its blob is made durable WHILE its row is written;
-   * the row commits only after the blob is durable. Refused instances leave nothing behind.
+   * The latency path (C-STORE). An instance already streamed into the spool is parsed from its head (the whole object
+   * is read back only when the head cannot decide); then, at the same time, its spool file is flushed (one fdatasync:
+   * the bytes survive a crash from here on) and the index is asked whether this SOP Instance UID is stored already.
+   * It resolves as soon as the instance may be acknowledged; the index row follows in a group commit (`indexed`),
+   * whose spool file recovery indexes again should the process die first. Refused instances leave nothing behind.
    */
-  async storeReceived(tenantId: string, received: ReceivedInstance): Promise<StoreOutcome> {
-    const blob = received.blob.seal();
+  async storeReceived(tenantId: string, received: ReceivedInstance): Promise<Receipt> {
+    const writer = received.blob;
+    const blob = writer.seal();
     let parsed: ParsedInstance;
     try {
-      parsed = this.parseHead(received.head, blob.size) ?? this.parse(await received.blob.readBack());
+      parsed = this.parseHead(received.head, blob.size) ?? this.parse(await writer.readBack());
     } catch (err) {
-      await received.blob.discard();
+      await writer.discard();
       throw err;
     }
-    return this.index({ parsed, row: this.rowOf(tenantId, parsed, blob), durable: received.blob.durable() });
+    const sopInstanceUid = parsed.sopInstanceUid;
+    const claim = await this.spoolIndex.claim(tenantId, sopInstanceUid, blob.sha256);
+    if (claim.kind !== 'new') {
+      await writer.discard();
+      if (claim.kind === 'conflict') throw conflictError(sopInstanceUid);
+      return { status: 'DUPLICATE', sopInstanceUid, indexed: claim.indexed.then((o) => ({ ...o, status: 'DUPLICATE' as const })) };
+    }
+    let stored: Awaited<ReturnType<IngestRepository['storedInstance']>>;
+    try {
+      const flushed = writer.flush();
+      flushed.catch(() => undefined);
+      stored = await this.repo.storedInstance(tenantId, sopInstanceUid);
+      if (!stored) await flushed;
+    } catch (err) {
+      claim.cancel();
+      await writer.discard();
+      throw err;
+    }
+    if (stored) {
+      claim.cancel();
+      await writer.discard();
+      if (stored.sha256 !== blob.sha256) throw conflictError(sopInstanceUid);
+      const outcome: StoreOutcome = { status: 'DUPLICATE', ...stored, ...uidsOf(parsed) };
+      return { status: 'DUPLICATE', sopInstanceUid, indexed: Promise.resolve(outcome) };
+    }
+    const indexed = claim.accept({ parsed, row: this.rowOf(tenantId, parsed, blob), writer });
+    // Refused after the response (the database stayed away): the spool file is left to recovery, never dropped.
+    indexed.catch(() => writer.leaveForRecovery());
+    return { status: 'STORED', sopInstanceUid, indexed };
+  }
+
+  /**
+   * One group commit of spooled instances of a tenant: their blobs are linked into their content addresses (and
+   * those folders fsync'd), then their rows are written in one statement and one commit; only then are their spool
+   * files removed. A batch that fails as a whole throws (the queue retries it); an instance the index refuses on its
+   * own fails alone and stays spooled.
+   */
+  private async indexSpooled(tenantId: string, items: readonly SpooledInstance[]): Promise<(StoreOutcome | Error)[]> {
+    await Promise.all(items.map((i) => i.writer.durable()));
+    let results: (InsertedInstance | Error)[];
+    try {
+      results = await this.repo.insertInstances(
+        tenantId,
+        items.map((i) => i.row),
+      );
+    } catch (err) {
+      if (items.length === 1) throw err;
+      // One bad row fails the statement: index each on its own so that it fails alone.
+      results = [];
+      for (const item of items) results.push(await this.repo.insertInstance(item.row).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    }
+    return Promise.all(
+      items.map(async (item, i) => {
+        const result = results[i]!;
+        if (result instanceof Error) {
+          await item.writer.leaveForRecovery();
+          return result;
+        }
+        if (!result.inserted && result.storedSha256 !== item.row.instance.sha256) {
+          // Another process stored other bytes under this UID between our check and our commit: keep ours aside.
+          const where = await this.blobs.quarantine(
+            { tenantId, file: item.writer.file, size: item.row.instance.sizeBytes },
+            `SOP Instance ${item.parsed.sopInstanceUid} was stored with other content by another writer after this copy was acknowledged`,
+          );
+          this.logger.error(
+            { tenantId, sopInstanceUid: item.parsed.sopInstanceUid, quarantined: where },
+            'acknowledged instance conflicts with a copy stored meanwhile; kept in quarantine',
+          );
+          return conflictError(item.parsed.sopInstanceUid);
+        }
+        await item.writer.release();
+        return this.outcome({ parsed: item.parsed, row: item.row, durable: Promise.resolve(item.writer.seal()) }, result);
+      }),
+    );
+  }
+
+  /**
+   * Indexes spool files that no live writer owns: what a crashed or killed process received (and may have
+   * acknowledged) but had not indexed yet, and instances whose indexing failed. Idempotent (content addresses,
+   * ingest by SOP Instance UID), so a file indexed twice is harmless. Empty files (created ahead, never used) are
+   * removed; files that do not parse as a whole instance, or conflict with the stored copy, are moved to quarantine.
+   */
+  recoverSpool(): Promise<SpoolRecovery> {
+    this.recovering ??= this.doRecoverSpool().finally(() => {
+      this.recovering = null;
+    });
+    return this.recovering;
+  }
+
+  private async doRecoverSpool(): Promise<SpoolRecovery> {
+    const counts = { indexed: 0, removedEmpty: 0, quarantined: 0, failed: 0 };
+    for (const file of await this.blobs.spooled()) {
+      try {
+        await this.recoverFile(file, counts);
+      } catch (err) {
+        counts.failed++;
+        this.logger.error({ err, file: file.file, tenantId: file.tenantId }, 'spool recovery: indexing failed; it will be tried again');
+      }
+    }
+    const total = counts.indexed + counts.removedEmpty + counts.quarantined + counts.failed;
+    if (total > 0) this.logger.warn(counts, 'spool recovery: instances received before a restart (or whose indexing failed) handled');
+    return counts;
+  }
+
+  private async recoverFile(file: SpooledFile, counts: { indexed: number; removedEmpty: number; quarantined: number }): Promise<void> {
+    const { bytes, writer } = await this.blobs.adoptSpooled(file);
+    if (bytes.length === 0) {
+      await writer.release();
+      counts.removedEmpty++;
+      return;
+    }
+    let parsed: ParsedInstance;
+    try {
+      parsed = this.parse(bytes);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const where = await this.blobs.quarantine(file, `not a whole instance: ${reason}`);
+      this.logger.warn({ file: file.file, quarantined: where, reason }, 'spool recovery: a partly received file was set aside');
+      counts.quarantined++;
+      return;
+    }
+    const blob = await writer.flush();
+    const claim = await this.spoolIndex.claim(file.tenantId, parsed.sopInstanceUid, blob.sha256);
+    if (claim.kind === 'conflict') {
+      await writer.leaveForRecovery();
+      throw new Error(`SOP Instance ${parsed.sopInstanceUid} is being received with other content`);
+    }
+    if (claim.kind === 'duplicate') {
+      await claim.indexed;
+      await writer.release();
+      counts.indexed++;
+      return;
+    }
+    try {
+      await claim.accept({ parsed, row: this.rowOf(file.tenantId, parsed, blob), writer });
+      counts.indexed++;
+    } catch (err) {
+      await writer.leaveForRecovery();
+      if (err instanceof IngestError && err.code === 'INSTANCE_CONFLICT') {
+        counts.quarantined++;
+        return;
+      }
+      throw err;
+    }
   }
 
   /**
@@ -178,18 +375,13 @@ export class IngestService {
   }
 
   private outcome(p: PreparedInstance, result: InsertedInstance): StoreOutcome {
-    if (!result.inserted && result.storedSha256 !== p.row.instance.sha256) {
-      throw new IngestError('INSTANCE_CONFLICT', `SOP Instance ${p.parsed.sopInstanceUid} is already stored with different content; the first copy is kept`);
-    }
+    if (!result.inserted && result.storedSha256 !== p.row.instance.sha256) throw conflictError(p.parsed.sopInstanceUid);
     return {
       status: result.inserted ? 'STORED' : 'DUPLICATE',
       instanceId: result.instanceId,
       seriesId: result.seriesId,
       studyId: result.studyId,
-      sopClassUid: p.parsed.sopClassUid,
-      sopInstanceUid: p.parsed.sopInstanceUid,
-      studyInstanceUid: p.parsed.studyInstanceUid,
-      seriesInstanceUid: p.parsed.seriesInstanceUid,
+      ...uidsOf(p.parsed),
     };
   }
 
@@ -298,6 +490,19 @@ export class IngestService {
     for (const [tenantId, ids] of byTenant) await this.completeSeries(tenantId, ids, null, { trigger: 'quiet-period' });
     return quiet.length;
   }
+}
+
+function conflictError(sopInstanceUid: string): IngestError {
+  return new IngestError('INSTANCE_CONFLICT', `SOP Instance ${sopInstanceUid} is already stored with different content; the first copy is kept`);
+}
+
+function uidsOf(parsed: ParsedInstance): Pick<StoreOutcome, 'sopClassUid' | 'sopInstanceUid' | 'studyInstanceUid' | 'seriesInstanceUid'> {
+  return {
+    sopClassUid: parsed.sopClassUid,
+    sopInstanceUid: parsed.sopInstanceUid,
+    studyInstanceUid: parsed.studyInstanceUid,
+    seriesInstanceUid: parsed.seriesInstanceUid,
+  };
 }
 
 function summaryOf(s: SeriesRow): SeriesSummary {

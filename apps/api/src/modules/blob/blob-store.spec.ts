@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +57,92 @@ describe('FilesystemBlobStore', () => {
   it('refuses keys that are not content addresses (no path traversal)', async () => {
     const store = new FilesystemBlobStore(await mkdtemp(path.join(os.tmpdir(), 'blobs-')));
     await expect(store.get('../../etc/passwd')).rejects.toThrow(/invalid blob key/);
+  });
+
+  describe('spool (the C-STORE path)', () => {
+    const tenant = '11111111-2222-3333-4444-555555555555';
+    const spoolDir = (root: string, host = 'host-a') => path.join(root, 'spool', host, tenant);
+
+    it('creates files ahead; flush() makes the bytes durable in the spool, durable() links them to their address, release() removes the spool file', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+      const store = new FilesystemBlobStore(root, 'host-a');
+      const writer = await store.spoolWriter(tenant);
+      // Created ahead, in a batch, before any byte arrived.
+      expect((await readdir(spoolDir(root))).length).toBeGreaterThan(1);
+      const bytes = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 13) % 256));
+      for (let i = 0; i < bytes.length; i += 16_384) writer.write(bytes.subarray(i, i + 16_384));
+      const flushed = await writer.flush();
+      expect(await readFile(writer.file)).toEqual(bytes);
+      expect(await store.has(flushed.key)).toBe(false);
+      expect(await writer.durable()).toEqual(flushed);
+      expect(await store.get(flushed.key)).toEqual(bytes);
+      expect(await readFile(writer.file)).toEqual(bytes); // kept until the row exists
+      await writer.release();
+      await expect(stat(writer.file)).rejects.toThrow();
+      expect(await store.get(flushed.key)).toEqual(bytes);
+      // Files created ahead and never used are removed at shutdown.
+      await store.closeSpool();
+      expect(await readdir(spoolDir(root))).toEqual([]);
+    });
+
+    it('never acknowledges a spool file that was removed while it was written', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+      const store = new FilesystemBlobStore(root, 'host-a');
+      const writer = await store.spoolWriter(tenant);
+      writer.write(Buffer.from('instance bytes'));
+      await unlink(writer.file);
+      await expect(writer.flush()).rejects.toThrow(/was removed/);
+    });
+
+    it('spooled(): files no live writer owns; this host all of them, another host only old ones', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+      const dead = new FilesystemBlobStore(root, 'host-a');
+      const left = await dead.spoolWriter(tenant);
+      left.write(Buffer.from('acknowledged, not indexed'));
+      await left.flush();
+      const foreign = new FilesystemBlobStore(root, 'host-b');
+      const live = await foreign.spoolWriter(tenant);
+      live.write(Buffer.from('another host, being written'));
+
+      const next = new FilesystemBlobStore(root, 'host-a');
+      const mine = await next.spoolWriter(tenant);
+      const found = await next.spooled();
+      const files = found.map((f) => f.file);
+      expect(files).toContain(left.file);
+      expect(found.find((f) => f.file === left.file)).toEqual({ tenantId: tenant, file: left.file, size: 25 });
+      expect(files).not.toContain(mine.file); // its own live writer
+      expect(files.some((f) => f.includes(`${path.sep}host-b${path.sep}`))).toBe(false); // recent: another host's
+      // Adopted for recovery: published under its content address, then released.
+      const { bytes, writer } = await next.adoptSpooled(found.find((f) => f.file === left.file)!);
+      expect(bytes.toString()).toBe('acknowledged, not indexed');
+      const blob = await writer.durable();
+      expect((await next.get(blob.key)).toString()).toBe('acknowledged, not indexed');
+      await writer.release();
+      await expect(stat(left.file)).rejects.toThrow();
+    });
+
+    it('quarantine() moves a file out of the spool with its reason', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+      const store = new FilesystemBlobStore(root, 'host-a');
+      const writer = await store.spoolWriter(tenant);
+      writer.write(Buffer.from('cut short'));
+      await writer.flush();
+      const where = await store.quarantine({ tenantId: tenant, file: writer.file, size: 9 }, 'not a whole instance');
+      expect(await readFile(where, 'utf8')).toBe('cut short');
+      expect(await readFile(`${where}.reason.txt`, 'utf8')).toMatch(/not a whole instance/);
+      await expect(stat(writer.file)).rejects.toThrow();
+    });
+
+    it('a truncated file already at the address (an older crash) is replaced when the same content is published', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+      const store = new FilesystemBlobStore(root, 'host-a');
+      const bytes = Buffer.from('the whole instance, published from the spool');
+      const first = await store.put(bytes);
+      await writeFile(path.join(root, first.key), bytes.subarray(0, 5));
+      const writer = await store.spoolWriter(tenant);
+      writer.write(bytes);
+      await writer.durable();
+      expect(await store.get(first.key)).toEqual(bytes);
+    });
   });
 });

@@ -18,6 +18,8 @@ import type { PatientKeyer } from './patient-key.js';
 export const BLOB_STORE = Symbol('BLOB_STORE');
 /** Group commit of the C-STORE index: a batch waits this long for more instances (see IndexQueue). */
 const SPOOL_INDEX_LINGER_MS = 40;
+/** Blobs of a group commit linked into their content addresses at once (see indexSpooled). */
+const PUBLISH_CONCURRENCY = 2;
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const PATIENT_KEYER = Symbol('PATIENT_KEYER');
 
@@ -202,7 +204,8 @@ export class IngestService implements OnApplicationShutdown {
    * own fails alone and stays spooled.
    */
   private async indexSpooled(tenantId: string, items: readonly SpooledInstance[]): Promise<(StoreOutcome | Error)[]> {
-    await Promise.all(items.map((i) => i.writer.durable()));
+    // A few at a time: the thread pool that runs file system calls is shared with the response path's fdatasync.
+    await inParallel(items, PUBLISH_CONCURRENCY, (i) => i.writer.durable());
     let results: (InsertedInstance | Error)[];
     try {
       results = await this.repo.insertInstances(
@@ -490,6 +493,23 @@ export class IngestService implements OnApplicationShutdown {
     for (const [tenantId, ids] of byTenant) await this.completeSeries(tenantId, ids, null, { trigger: 'quiet-period' });
     return quiet.length;
   }
+}
+
+/** Runs fn over items with at most `limit` calls in flight; rejects with the first failure once all have settled. */
+async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const failures: Error[] = [];
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item).catch((err: unknown) => {
+        failures.push(err instanceof Error ? err : new Error(String(err)));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const [first] = failures;
+  if (first) throw first;
 }
 
 function conflictError(sopInstanceUid: string): IngestError {

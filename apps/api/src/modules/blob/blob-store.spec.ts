@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ describe('FilesystemBlobStore', () => {
     const bytes = Buffer.from('DICM and some bytes');
     const sha = createHash('sha256').update(bytes).digest('hex');
     const [a, b] = await Promise.all([store.put(bytes), store.put(bytes)]);
-    expect(a).toEqual({ key: `sha256/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`, sha256: sha, size: bytes.length });
+    expect(a).toEqual({ key: `sha256/${sha.slice(0, 2)}/${sha}`, sha256: sha, size: bytes.length });
     expect(b.key).toBe(a.key);
     expect(await store.get(a.key)).toEqual(bytes);
     expect(await store.has(a.key)).toBe(true);
@@ -52,6 +52,18 @@ describe('FilesystemBlobStore', () => {
     await dropped.discard();
     expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
     expect(await store.has(dropped.seal().key)).toBe(false);
+  });
+
+  it('reads blobs stored under the two-level layout of earlier versions', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+    const store = new FilesystemBlobStore(root);
+    const bytes = Buffer.from('stored by an earlier version');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const legacy = `sha256/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;
+    await mkdir(path.join(root, path.dirname(legacy)), { recursive: true });
+    await writeFile(path.join(root, legacy), bytes);
+    expect(await store.get(legacy)).toEqual(bytes);
+    expect(await store.has(legacy)).toBe(true);
   });
 
   it('refuses keys that are not content addresses (no path traversal)', async () => {

@@ -15,7 +15,7 @@ const FOREIGN_SPOOL_MAX_AGE_MS = 10 * 60 * 1000;
 const MAX_IOV = 512;
 
 export interface StoredBlob {
-  /** Content address: `sha256/<2>/<2>/<hex>`. */
+  /** Content address: `sha256/<2>/<hex>` (blobs stored before 0.2 keep `sha256/<2>/<2>/<hex>`; both are read). */
   readonly key: string;
   readonly sha256: string;
   readonly size: number;
@@ -105,6 +105,7 @@ export class FilesystemBlobStore implements BlobStore {
   /** Folders known to exist (256 x 256 of them at most). */
   private readonly dirs = new Set<string>();
   private readonly pools = new Map<string, SpoolPool>();
+  private readonly syncer = new DirSyncer();
   /** Spool files this process owns (created ahead, or being written, flushed or indexed). */
   readonly live = new Set<string>();
 
@@ -146,7 +147,7 @@ export class FilesystemBlobStore implements BlobStore {
     if (created !== undefined) {
       for (let d = dir; d.length >= created.length && d !== this.root; d = path.dirname(d)) folders.push(path.dirname(d));
     }
-    await Promise.all([...new Set(folders)].map(syncDir));
+    await Promise.all([...new Set(folders)].map((d) => this.syncer.sync(d)));
   }
 
   /** Links a flushed spool file into its content address (the spool file stays) and fsyncs what the link touched. */
@@ -174,14 +175,14 @@ export class FilesystemBlobStore implements BlobStore {
     if (created !== undefined) {
       for (let d = dir; d.length >= created.length && d !== this.root; d = path.dirname(d)) folders.push(path.dirname(d));
     }
-    await Promise.all([...new Set(folders)].map(syncDir));
+    await Promise.all([...new Set(folders)].map((d) => this.syncer.sync(d)));
   }
 
   async spoolWriter(tenantId: string): Promise<SpoolWriter> {
     await this.init();
     let pool = this.pools.get(tenantId);
     if (!pool) {
-      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live);
+      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live, this.syncer);
       this.pools.set(tenantId, pool);
     }
     const slot = await pool.take();
@@ -224,7 +225,7 @@ export class FilesystemBlobStore implements BlobStore {
     const target = path.join(dir, path.basename(spooled.file));
     await fs.promises.writeFile(`${target}.reason.txt`, `${new Date().toISOString()} ${reason}\n`);
     await call<void>((cb) => fs.rename(spooled.file, target, cb));
-    await syncDir(dir);
+    await this.syncer.sync(dir);
     this.live.delete(spooled.file);
     return target;
   }
@@ -234,6 +235,7 @@ export class FilesystemBlobStore implements BlobStore {
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.close()));
+    await this.syncer.close();
   }
 
   async get(key: string): Promise<Buffer> {
@@ -249,7 +251,7 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   private pathOf(key: string): string {
-    if (!/^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) throw new Error(`invalid blob key ${key}`);
+    if (!BLOB_KEY.test(key)) throw new Error(`invalid blob key ${key}`);
     return path.join(this.root, key);
   }
 
@@ -270,6 +272,14 @@ export class FilesystemBlobStore implements BlobStore {
   private init(): Promise<void> {
     this.ready ??= (async () => {
       await mkdir(this.tmpDir, { recursive: true });
+      const top = path.join(this.root, 'sha256');
+      const folders = Array.from({ length: 256 }, (_, i) => path.join(top, i.toString(16).padStart(2, '0')));
+      if (!(await exists(folders[255]!))) {
+        for (const dir of folders) await mkdir(dir, { recursive: true });
+        await this.syncer.sync(top);
+        await this.syncer.sync(this.root);
+      }
+      for (const dir of folders) this.dirs.add(dir);
       void this.sweepTmp();
     })();
     return this.ready;
@@ -290,6 +300,7 @@ class SpoolPool {
   constructor(
     private readonly dir: string,
     private readonly live: Set<string>,
+    private readonly syncer: DirSyncer,
   ) {}
 
   async take(): Promise<{ fd: number; file: string }> {
@@ -322,7 +333,7 @@ class SpoolPool {
     if (!this.folderReady) {
       const created = await mkdir(this.dir, { recursive: true });
       if (created !== undefined) {
-        for (let d = this.dir; d.length >= created.length; d = path.dirname(d)) await syncDir(path.dirname(d));
+        for (let d = this.dir; d.length >= created.length; d = path.dirname(d)) await this.syncer.sync(path.dirname(d));
       }
       this.folderReady = true;
     }
@@ -334,7 +345,7 @@ class SpoolPool {
         return { fd, file };
       }),
     );
-    await syncDir(this.dir);
+    await this.syncer.sync(this.dir);
     this.ready.push(...batch);
   }
 }
@@ -519,9 +530,16 @@ class FileBlobWriter implements SpoolWriter {
   }
 }
 
+/**
+ * The content address of a SHA-256: one level of 256 folders, all created when the store opens, so that storing a
+ * blob costs a rename (or link) and one folder fsync, never a mkdir and its parent's fsync.
+ */
 export function keyOf(sha256: string): string {
-  return `sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+  return `sha256/${sha256.slice(0, 2)}/${sha256}`;
 }
+
+/** Content addresses: the current layout and the two-level one of earlier versions. */
+export const BLOB_KEY = /^sha256\/[0-9a-f]{2}\/(?:[0-9a-f]{2}\/)?[0-9a-f]{64}$/;
 
 /** A node:fs callback call as a promise (cheaper than fs/promises' FileHandle on the hot path). */
 function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
@@ -542,11 +560,33 @@ function safeName(name: string): string {
   return safe;
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const fd = await call<number>((cb) => fs.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY, cb));
-  try {
-    await call<void>((cb) => fs.fsync(fd, cb));
-  } finally {
-    await call<void>((cb) => fs.close(fd, cb));
+/**
+ * fsync of folders (what makes a create, rename or link in one durable) through descriptors kept open: the 256 blob
+ * folders and the spool folders, a bounded set, so a folder fsync is one call instead of open + fsync + close.
+ */
+class DirSyncer {
+  private readonly fds = new Map<string, Promise<number>>();
+
+  async sync(dir: string): Promise<void> {
+    let fd = this.fds.get(dir);
+    if (!fd) {
+      if (this.fds.size >= MAX_DIR_FDS) await this.close();
+      fd = call<number>((cb) => fs.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY, cb));
+      this.fds.set(dir, fd);
+      fd.catch(() => this.fds.delete(dir));
+    }
+    const opened = await fd;
+    await call<void>((cb) => fs.fsync(opened, cb));
+  }
+
+  async close(): Promise<void> {
+    const fds = [...this.fds.values()];
+    this.fds.clear();
+    for (const fd of fds) {
+      const opened = await fd.catch(() => null);
+      if (opened !== null) await call<void>((cb) => fs.close(opened, cb)).catch(() => undefined);
+    }
   }
 }
+
+const MAX_DIR_FDS = 512;

@@ -147,11 +147,16 @@ export class AppModule {
         MetricsRepository,
         {
           provide: ApiMetrics,
-          useFactory: (repo: MetricsRepository): ApiMetrics => {
-            resources.metrics.attach({ inferenceQueue: () => repo.inferenceQueueCounts(), subscriptions: () => resources.studyEvents.size });
+          useFactory: (repo: MetricsRepository, ingest: IngestService): ApiMetrics => {
+            resources.metrics.attach({
+              inferenceQueue: () => repo.inferenceQueueCounts(),
+              subscriptions: () => resources.studyEvents.size,
+              unindexedInstances: () => ingest.unindexed,
+              spoolRecovered: () => ingest.recoveredTotals,
+            });
             return resources.metrics;
           },
-          inject: [MetricsRepository],
+          inject: [MetricsRepository, IngestService],
         },
         StudyEventsService,
         GraphqlWsServer,

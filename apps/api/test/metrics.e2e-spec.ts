@@ -66,6 +66,10 @@ describe('Prometheus metrics (GET /metrics)', () => {
     expect(text).toContain('cruciate_api_process_cpu_user_seconds_total');
     expect(text).toContain('cruciate_api_nodejs_eventloop_lag_seconds');
     expect(samples(text, 'cruciate_api_study_events_listener_up')[0]?.value).toBe(1);
+    // The C-STORE spool: nothing acknowledged and waiting for its index rows, and the start-up recovery pass counted.
+    expect(samples(text, 'cruciate_api_ingest_unindexed_instances')[0]?.value).toBe(0);
+    const recovered = samples(text, 'cruciate_api_ingest_spool_recovered');
+    expect(recovered.map((s) => s.labels['outcome']).sort()).toEqual(['failed', 'indexed', 'quarantined', 'removedEmpty']);
   });
 
   it('reports the inference queue depth by pg-boss state, read from the database on each scrape', async () => {

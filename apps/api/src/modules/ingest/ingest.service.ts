@@ -20,6 +20,8 @@ export const BLOB_STORE = Symbol('BLOB_STORE');
 const SPOOL_INDEX_LINGER_MS = 40;
 /** Blobs of a group commit linked into their content addresses at once (see indexSpooled). */
 const PUBLISH_CONCURRENCY = 2;
+/** Spool files recovered at once (each is read whole into memory: bounded by MAX_INSTANCE_BYTES each). */
+const RECOVERY_CONCURRENCY = 16;
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const PATIENT_KEYER = Symbol('PATIENT_KEYER');
 
@@ -122,6 +124,9 @@ export class IngestService implements OnApplicationShutdown {
   get unindexed(): number {
     return this.spoolIndex.size;
   }
+
+  /** What recovery passes did since start (metrics). */
+  readonly recoveredTotals = { indexed: 0, removedEmpty: 0, quarantined: 0, failed: 0 };
 
   /** The pseudonymous key of a PatientID in this hospital (QIDO PatientID matching). */
   patientKeyOf(tenantId: string, patientId: string): string {
@@ -258,14 +263,16 @@ export class IngestService implements OnApplicationShutdown {
 
   private async doRecoverSpool(): Promise<SpoolRecovery> {
     const counts = { indexed: 0, removedEmpty: 0, quarantined: 0, failed: 0 };
-    for (const file of await this.blobs.spooled()) {
+    // Many at a time, so that their rows go in few group commits.
+    await inParallel(await this.blobs.spooled(), RECOVERY_CONCURRENCY, async (file) => {
       try {
         await this.recoverFile(file, counts);
       } catch (err) {
         counts.failed++;
         this.logger.error({ err, file: file.file, tenantId: file.tenantId }, 'spool recovery: indexing failed; it will be tried again');
       }
-    }
+    });
+    for (const k of ['indexed', 'removedEmpty', 'quarantined', 'failed'] as const) this.recoveredTotals[k] += counts[k];
     const total = counts.indexed + counts.removedEmpty + counts.quarantined + counts.failed;
     if (total > 0) this.logger.warn(counts, 'spool recovery: instances received before a restart (or whose indexing failed) handled');
     return counts;

@@ -10,6 +10,10 @@ export interface ApiMetricsSources {
   readonly inferenceQueue: () => Promise<ReadonlyMap<string, number>>;
   /** Open GraphQL subscriptions on this instance. */
   readonly subscriptions: () => number;
+  /** C-STORE instances acknowledged (durable in the spool) and not yet in the index. */
+  readonly unindexedInstances?: () => number;
+  /** Spool files handled by recovery passes since start, by outcome. */
+  readonly spoolRecovered?: () => Readonly<Record<string, number>>;
 }
 
 /**
@@ -54,6 +58,24 @@ export class ApiMetrics {
       registers,
       collect() {
         this.set(sources()?.subscriptions() ?? 0);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}ingest_unindexed_instances`,
+      help: 'C-STORE instances acknowledged (durable in the spool) whose index rows have not committed yet',
+      registers,
+      collect() {
+        this.set(sources()?.unindexedInstances?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}ingest_spool_recovered`,
+      help: 'Spool files handled by recovery passes since start, by outcome (indexed, removedEmpty, quarantined, failed)',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const counts = sources()?.spoolRecovered?.() ?? {};
+        for (const outcome of ['indexed', 'removedEmpty', 'quarantined', 'failed']) this.set({ outcome }, counts[outcome] ?? 0);
       },
     });
     this.studyEvents = new Counter({

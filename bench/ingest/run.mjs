@@ -28,6 +28,8 @@ import {
 } from './harness.mjs';
 
 const STUDIES = Number(process.env.BENCH_STUDIES ?? 10); // 10 studies x (20 sagittal + 16 coronal + 14 axial) = 500 files
+// Rounds per path and server, each with a fresh set, the servers' order rotated each round; figures are medians.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const STOW_BATCH = 50;
 const TARGET = 1.5;
 const DEADLINE_MS = 8 * 60_000;
@@ -62,14 +64,15 @@ async function bench(procs) {
   let t0 = performance.now();
   const warmCstore = makeStudies(syn, { studies: 1, prefix: 'WARMC', planes: [['sagittal', 20]] });
   const warmStow = makeStudies(syn, { studies: 1, prefix: 'WARMS', planes: [['sagittal', 20]] });
-  const cstoreSet = makeStudies(syn, { studies: STUDIES, prefix: 'CSTORE' });
-  const stowSet = makeStudies(syn, { studies: STUDIES, prefix: 'STOW' });
+  const cstoreSets = Array.from({ length: ROUNDS }, (_, r) => makeStudies(syn, { studies: STUDIES, prefix: `CSTORE${r + 1}` }));
+  const stowSets = Array.from({ length: ROUNDS }, (_, r) => makeStudies(syn, { studies: STUDIES, prefix: `STOW${r + 1}` }));
   const warmFiles = await writeFiles(path.join(work, 'warm'), warmCstore.files);
-  const cstoreFiles = await writeFiles(path.join(work, 'cstore-set'), cstoreSet.files);
-  const n = cstoreSet.files.length;
-  const bytesPerFile = cstoreSet.files[0].bytes.length;
+  const cstoreFileSets = [];
+  for (const [r, set] of cstoreSets.entries()) cstoreFileSets.push(await writeFiles(path.join(work, `cstore-set-${r + 1}`), set.files));
+  const n = cstoreSets[0].files.length;
+  const bytesPerFile = cstoreSets[0].files[0].bytes.length;
   log(
-    `generated 2 x ${n} files (${STUDIES} studies, 256x256 16-bit explicit VR LE, ${bytesPerFile} bytes each) + warm-up sets in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `generated ${ROUNDS} x 2 x ${n} files (${STUDIES} studies, 256x256 16-bit explicit VR LE, ${bytesPerFile} bytes each) + warm-up sets in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 
   const cruciate = await startCruciate(procs, work);
@@ -102,50 +105,80 @@ async function bench(procs) {
   const runs = [];
   const storescpCount = async () => (await readdir(storescp.outDir)).length;
 
-  // C-STORE: the same files, one association per server.
-  for (const t of targets) {
-    const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : t.server === 'storescp' ? await storescpCount() : 0;
-    log(`C-STORE ${n} files to ${t.server} (AE ${t.calledAe}, one association, TCP_NODELAY=1)`);
-    const r = await storescu({ calledAe: t.calledAe, port: t.port, files: cstoreFiles });
-    check(r.code === 0, `storescu to ${t.server} exited ${r.code ?? r.signal}: ${r.output.slice(-1500)}`);
-    check(r.success === n && r.failures === 0, `C-STORE to ${t.server}: ${r.success} success, ${r.failures} failure responses of ${n} files`);
-    runs.push(row('C-STORE', t.server, n, r.seconds));
-    if (t.server === 'cruciate') {
-      const total = await settle(() => cruciateStudyCounts(cruciate, token, cstoreSet.studyUids).then(sum), n);
-      check(total === n, `cruciate QIDO after C-STORE: ${total} instances in the ${STUDIES} studies, expected ${n}`);
-    } else if (t.server === 'orthanc') {
-      const after = await orthancInstanceCount(orthanc);
-      check(after - before === n, `orthanc /statistics after C-STORE: CountInstances grew by ${after - before}, expected ${n}`);
-    } else {
-      const after = await storescpCount();
-      check(after - before === n, `storescp wrote ${after - before} files, expected ${n}`);
+  // Each round: C-STORE of that round's set to every server (the same files, one association each), then STOW-RS of
+  // another fresh set (ours would otherwise take its duplicate fast path), 50 files per request. The order of the
+  // servers rotates from round to round, so that a slow moment of this shared VM does not always hit the same one.
+  const rotate = (list, r) => list.map((_, i) => list[(i + r) % list.length]);
+  for (let round = 0; round < ROUNDS; round++) {
+    const cstoreSet = cstoreSets[round];
+    const cstoreFiles = cstoreFileSets[round];
+    const stowSet = stowSets[round];
+    const tag = `round ${round + 1}/${ROUNDS}`;
+    for (const t of rotate(targets, round)) {
+      const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : t.server === 'storescp' ? await storescpCount() : 0;
+      flushDirtyPages();
+      log(`${tag}: C-STORE ${n} files to ${t.server} (AE ${t.calledAe}, one association, TCP_NODELAY=1)`);
+      const r = await storescu({ calledAe: t.calledAe, port: t.port, files: cstoreFiles });
+      check(r.code === 0, `storescu to ${t.server} exited ${r.code ?? r.signal}: ${r.output.slice(-1500)}`);
+      check(r.success === n && r.failures === 0, `C-STORE to ${t.server}: ${r.success} success, ${r.failures} failure responses of ${n} files`);
+      runs.push(row('C-STORE', t.server, n, r.seconds, round + 1));
+      if (t.server === 'cruciate') {
+        // storescu exits after the association's release, which our listener answers once the index rows committed.
+        const total = await settle(() => cruciateStudyCounts(cruciate, token, cstoreSet.studyUids).then(sum), n);
+        check(total === n, `cruciate QIDO after C-STORE: ${total} instances in the ${STUDIES} studies, expected ${n}`);
+      } else if (t.server === 'orthanc') {
+        const after = await orthancInstanceCount(orthanc);
+        check(after - before === n, `orthanc /statistics after C-STORE: CountInstances grew by ${after - before}, expected ${n}`);
+      } else {
+        const after = await storescpCount();
+        check(after - before === n, `storescp wrote ${after - before} files, expected ${n}`);
+      }
+    }
+    for (const t of rotate(stowTargets, round)) {
+      const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : 0;
+      flushDirtyPages();
+      log(`${tag}: STOW-RS ${n} files to ${t.server} (${Math.ceil(n / STOW_BATCH)} sequential requests of ${STOW_BATCH})`);
+      const r = await stowAll({ url: t.url, headers: t.headers, files: stowSet.files.map((f) => f.bytes), batch: STOW_BATCH });
+      const bad = r.requests.filter((q) => q.status !== 200 || q.referenced !== q.sent || q.failed !== 0);
+      check(bad.length === 0, `STOW to ${t.server}: ${bad.length} request(s) not fully stored: ${JSON.stringify(bad.slice(0, 3))}`);
+      const referenced = r.requests.reduce((a, q) => a + q.referenced, 0);
+      check(referenced === n, `STOW to ${t.server}: ${referenced} instances referenced in the responses, expected ${n}`);
+      runs.push(row('STOW-RS', t.server, n, r.seconds, round + 1));
+      if (t.server === 'cruciate') {
+        const total = await settle(() => cruciateStudyCounts(cruciate, token, stowSet.studyUids).then(sum), n);
+        check(total === n, `cruciate QIDO after STOW: ${total} instances in the ${STUDIES} studies, expected ${n}`);
+      } else {
+        const after = await orthancInstanceCount(orthanc);
+        check(after - before === n, `orthanc /statistics after STOW: CountInstances grew by ${after - before}, expected ${n}`);
+      }
     }
   }
 
-  // STOW-RS: a second, fresh set (ours would otherwise take its duplicate fast path), 50 files per request.
-  for (const t of stowTargets) {
-    const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : 0;
-    log(`STOW-RS ${n} files to ${t.server} (${Math.ceil(n / STOW_BATCH)} sequential requests of ${STOW_BATCH})`);
-    const r = await stowAll({ url: t.url, headers: t.headers, files: stowSet.files.map((f) => f.bytes), batch: STOW_BATCH });
-    const bad = r.requests.filter((q) => q.status !== 200 || q.referenced !== q.sent || q.failed !== 0);
-    check(bad.length === 0, `STOW to ${t.server}: ${bad.length} request(s) not fully stored: ${JSON.stringify(bad.slice(0, 3))}`);
-    const referenced = r.requests.reduce((a, q) => a + q.referenced, 0);
-    check(referenced === n, `STOW to ${t.server}: ${referenced} instances referenced in the responses, expected ${n}`);
-    runs.push(row('STOW-RS', t.server, n, r.seconds));
-    if (t.server === 'cruciate') {
-      const total = await settle(() => cruciateStudyCounts(cruciate, token, stowSet.studyUids).then(sum), n);
-      check(total === n, `cruciate QIDO after STOW: ${total} instances in the ${STUDIES} studies, expected ${n}`);
-    } else {
-      const after = await orthancInstanceCount(orthanc);
-      check(after - before === n, `orthanc /statistics after STOW: CountInstances grew by ${after - before}, expected ${n}`);
+  // The figure per path and server: the median round (files/s).
+  const medians = [];
+  for (const [p, servers] of [
+    ['C-STORE', targets.map((t) => t.server)],
+    ['STOW-RS', stowTargets.map((t) => t.server)],
+  ]) {
+    for (const server of servers) {
+      const rates = runs.filter((r) => r.path === p && r.server === server).map((r) => r.filesPerSecond);
+      medians.push({ path: p, server, rounds: rates, filesPerSecond: median(rates) });
     }
   }
 
-  const rate = (p, s) => runs.find((r) => r.path === p && r.server === s).filesPerSecond;
+  const rate = (p, s) => medians.find((r) => r.path === p && r.server === s).filesPerSecond;
+  const roundRatio = (p, a, b) =>
+    runs
+      .filter((r) => r.path === p && r.server === a)
+      .map((r) => round(r.filesPerSecond / runs.find((x) => x.path === p && x.server === b && x.round === r.round).filesPerSecond, 2));
   const ratios = {
     cstoreCruciateVsOrthanc: round(rate('C-STORE', 'cruciate') / rate('C-STORE', 'orthanc'), 2),
     cstoreCruciateVsStorescp: round(rate('C-STORE', 'cruciate') / rate('C-STORE', 'storescp'), 2),
     stowCruciateVsOrthanc: round(rate('STOW-RS', 'cruciate') / rate('STOW-RS', 'orthanc'), 2),
+    perRound: {
+      cstoreCruciateVsOrthanc: roundRatio('C-STORE', 'cruciate', 'orthanc'),
+      stowCruciateVsOrthanc: roundRatio('STOW-RS', 'cruciate', 'orthanc'),
+    },
   };
   const verdict = {
     cstore: ratios.cstoreCruciateVsOrthanc >= TARGET ? 'PASS' : 'MISS',
@@ -175,9 +208,12 @@ async function bench(procs) {
       cstore: 'storescu, all files over one association per server, TCP_NODELAY=1, wall-clock of the storescu process',
       stow: `${STOW_BATCH} files per multipart/related; type="application/dicom" request, requests sent one after the other, wall-clock of all requests`,
       warmUp: 'one untimed 20-file series per server and path before the timed runs',
+      flush: 'sync(1) before every timed run, so that no server pays for the write-back of what the previous one left dirty',
+      rounds: `${ROUNDS} rounds, each with fresh sets, servers' order rotated each round; files/s per server and path = median of its rounds; ratios from the medians`,
       cruciate: 'node apps/api/dist/main.js, embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn',
     },
     runs,
+    medians,
     ratios,
     target: { ratio: TARGET, ...verdict },
     problems,
@@ -193,8 +229,14 @@ async function bench(procs) {
   return 0;
 }
 
-function row(p, server, files, seconds) {
-  return { path: p, server, files, seconds: round(seconds, 2), filesPerSecond: round(files / seconds, 1) };
+function row(p, server, files, seconds, roundNo) {
+  return { path: p, server, round: roundNo, files, seconds: round(seconds, 2), filesPerSecond: round(files / seconds, 1) };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : round((sorted[mid - 1] + sorted[mid]) / 2, 1);
 }
 
 function round(x, digits) {
@@ -206,7 +248,7 @@ function sum(counts) {
   return [...counts.values()].reduce((a, b) => a + b, 0);
 }
 
-/** Our index is written before each response; still, poll briefly rather than race a commit. */
+/** Our index is complete once an association is released or a STOW answered; still, poll briefly rather than race a commit. */
 async function settle(read, expected, ms = 10_000) {
   const until = Date.now() + ms;
   let value = await read();
@@ -217,6 +259,15 @@ async function settle(read, expected, ms = 10_000) {
   return value;
 }
 
+/**
+ * sync(1) before each timed run: Orthanc and storescp do not fsync what they store, so without it the kernel writes
+ * their 66 MB back during whichever run comes next, and that run pays for it (our fdatasyncs queue behind it).
+ */
+function flushDirtyPages() {
+  const r = spawnSync('sync', [], { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`sync failed: ${r.status ?? r.signal}`);
+}
+
 function dcmtkVersion() {
   const r = spawnSync('storescu', ['--version'], { encoding: 'utf8' });
   const m = /storescu v([0-9.]+)/.exec(r.stdout + r.stderr);
@@ -225,27 +276,34 @@ function dcmtkVersion() {
 
 function printReport(results) {
   const out = [];
-  const { runs, ratios, target, set, machine } = results;
+  const { ratios, target, set, machine } = results;
   out.push('');
   out.push(`Ingest benchmark: ${set.files} files (${set.studies} studies, ${set.rows}x${set.columns} 16-bit, ${set.bytesPerFile} bytes each)`);
   out.push(
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverage1m.atStart} at start; Orthanc ${results.tools.orthanc}; ${results.tools.dcmtk}`,
   );
   out.push('');
-  const max = Math.max(...runs.map((r) => r.filesPerSecond));
-  out.push(`${'path'.padEnd(8)}  ${'server'.padEnd(9)}  ${'files'.padStart(5)}  ${'seconds'.padStart(7)}  ${'files/s'.padStart(8)}`);
-  out.push(`${'-'.repeat(8)}  ${'-'.repeat(9)}  ${'-'.repeat(5)}  ${'-'.repeat(7)}  ${'-'.repeat(8)}`);
-  for (const r of runs)
+  const { medians } = results;
+  const max = Math.max(...medians.map((r) => r.filesPerSecond));
+  const rounds = medians[0].rounds.length;
+  const roundCols = Array.from({ length: rounds }, (_, i) => `round ${i + 1}`.padStart(8)).join('  ');
+  out.push(`files/s per round (fresh set each round; servers' order rotated), and the median`);
+  out.push(`${'path'.padEnd(8)}  ${'server'.padEnd(9)}  ${roundCols}  ${'median'.padStart(8)}`);
+  out.push(`${'-'.repeat(8)}  ${'-'.repeat(9)}  ${Array.from({ length: rounds }, () => '-'.repeat(8)).join('  ')}  ${'-'.repeat(8)}`);
+  for (const r of medians)
     out.push(
-      `${r.path.padEnd(8)}  ${r.server.padEnd(9)}  ${String(r.files).padStart(5)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.filesPerSecond.toFixed(1).padStart(8)}`,
+      `${r.path.padEnd(8)}  ${r.server.padEnd(9)}  ${r.rounds.map((v) => v.toFixed(1).padStart(8)).join('  ')}  ${r.filesPerSecond.toFixed(1).padStart(8)}`,
     );
   out.push('');
-  out.push('files/s');
-  for (const r of runs) {
+  out.push('files/s (median of the rounds)');
+  for (const r of medians) {
     const width = Math.max(1, Math.round((r.filesPerSecond / max) * 50));
     out.push(`${`${r.path} ${r.server}`.padEnd(18)} |${'#'.repeat(width).padEnd(50)}| ${r.filesPerSecond.toFixed(1)}`);
   }
   out.push('');
+  out.push(
+    `per round: C-STORE cruciate/orthanc ${ratios.perRound.cstoreCruciateVsOrthanc.map((x) => `${x.toFixed(2)}x`).join(' ')}; STOW-RS cruciate/orthanc ${ratios.perRound.stowCruciateVsOrthanc.map((x) => `${x.toFixed(2)}x`).join(' ')}`,
+  );
   out.push(`C-STORE  cruciate / orthanc  = ${ratios.cstoreCruciateVsOrthanc.toFixed(2)}x  (target >= ${target.ratio}x): ${target.cstore}`);
   out.push(`C-STORE  cruciate / storescp = ${ratios.cstoreCruciateVsStorescp.toFixed(2)}x`);
   out.push(`STOW-RS  cruciate / orthanc  = ${ratios.stowCruciateVsOrthanc.toFixed(2)}x  (target >= ${target.ratio}x): ${target.stow}`);

@@ -219,7 +219,10 @@ async function bench(procs) {
     problems,
   };
   printReport(results);
-  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  // Written as prettier formats it, so that the committed file stays lint clean.
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(RESULTS)) ?? {};
+  await writeFile(RESULTS, await prettier.format(JSON.stringify(results), { ...options, filepath: RESULTS }));
   process.stdout.write(`\nresults written to ${RESULTS}\n`);
   if (problems.length > 0) {
     process.stdout.write(`\n${problems.length} problem(s): a server rejected files or counts did not match:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);

@@ -1,64 +1,29 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { clientCredentialsToken, freePort, gql, signInWithPkce } from '@cruciate/testing';
+import {
+  BUILT_PLATFORM_MAIN as MAIN,
+  type BuiltPlatform,
+  clientCredentialsToken,
+  freePort,
+  gql,
+  signInWithPkce,
+  startBuiltPlatform,
+  stopBuiltPlatform,
+} from '@cruciate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const MAIN = path.join(ROOT, 'apps/api/dist/main.js');
 const TOKEN_CLI = path.join(ROOT, 'apps/api/dist/cli/token.js');
 const run = promisify(execFile);
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly url: string;
-  readonly ms: number;
-}
-
-/** Starts the built platform exactly as `npm start` does (node apps/api/dist/main.js), with no DATABASE_URL. */
-async function startLikeNpmStart(env: Record<string, string>): Promise<Started> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start in 90 s:\n${out}`)), 90_000);
-    const check = (): void => {
-      const m = /Cruciate is running at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`platform exited with ${code}:\n${out}`));
-    });
-  });
-  return { child, output: () => out, url, ms: Math.round(performance.now() - t0) };
-}
-
-async function stop(s: Started): Promise<number | null> {
-  if (s.child.exitCode !== null) return s.child.exitCode;
-  const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
-  s.child.kill('SIGTERM');
-  return exited;
-}
 
 describe('npm start on an empty data directory (embedded PostgreSQL, built-in provider, demo data)', () => {
   let dataDir: string;
   let env: Record<string, string>;
-  let first: Started;
+  let first: BuiltPlatform;
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error('apps/api/dist/main.js is missing: `npm test` builds first; run `npm run build`');
@@ -72,11 +37,11 @@ describe('npm start on an empty data directory (embedded PostgreSQL, built-in pr
       DIMSE_PORT: String(await freePort()),
       LOG_LEVEL: 'info',
     };
-    first = await startLikeNpmStart(env);
+    first = await startBuiltPlatform(env, { timeoutMs: 90_000 });
   });
 
   afterAll(async () => {
-    if (first) await stop(first);
+    if (first) await stopBuiltPlatform(first);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -144,8 +109,8 @@ describe('npm start on an empty data directory (embedded PostgreSQL, built-in pr
 
   it('stops gracefully on SIGTERM and restarts on the same data: no re-seed, old tokens still valid', async () => {
     const token = await clientCredentialsToken(first.url, 'sa-general-integrator', 'general-integrator-demo-secret');
-    expect(await stop(first)).toBe(0);
-    const second = await startLikeNpmStart(env);
+    expect(await stopBuiltPlatform(first)).toBe(0);
+    const second = await startBuiltPlatform(env, { timeoutMs: 90_000 });
     try {
       process.stdout.write(`restart on the same data dir: ${second.ms} ms\n`);
       expect(second.output()).not.toContain('creating embedded PostgreSQL cluster');
@@ -155,7 +120,7 @@ describe('npm start on an empty data directory (embedded PostgreSQL, built-in pr
       const hospitals = await gql<{ hospitals: { edges: unknown[] } }>(second.url, accessToken, '{ hospitals { edges { node { id } } } }');
       expect(hospitals.data?.hospitals.edges).toHaveLength(2);
     } finally {
-      expect(await stop(second)).toBe(0);
+      expect(await stopBuiltPlatform(second)).toBe(0);
     }
   });
 });

@@ -1,10 +1,21 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { clientCredentialsToken, freePort, makeSeries, multipartParts, writeDicomFiles, type SyntheticSeries } from '@cruciate/testing';
+import {
+  BUILT_PLATFORM_MAIN as MAIN,
+  type BuiltPlatform,
+  clientCredentialsToken,
+  freePort,
+  makeSeries,
+  multipartParts,
+  startBuiltPlatform,
+  stopBuiltPlatform,
+  writeDicomFiles,
+  type SyntheticSeries,
+} from '@cruciate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -14,8 +25,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * responses; a restart on the same DATA_DIR must then hold every acknowledged instance, once, with its exact bytes.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const MAIN = path.join(ROOT, 'apps/api/dist/main.js');
 const STORESCU = '/usr/bin/storescu';
 const run = promisify(execFile);
 /** Demo data seeded on an empty embedded database (apps/api/src/bootstrap/seed.ts). */
@@ -28,47 +37,6 @@ const DICOM_JSON = 'application/dicom+json';
 const MULTIPART_DICOM = 'multipart/related; type="application/dicom"';
 
 type DicomJson = Record<string, { Value?: unknown[] } | undefined>;
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly url: string;
-  readonly exited: Promise<void>;
-}
-
-/** Starts the built platform exactly as `npm start` does (node apps/api/dist/main.js), with no DATABASE_URL. */
-async function startPlatform(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start in 120 s:\n${out}`)), 120_000);
-    const check = (): void => {
-      const m = /Cruciate is running at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`platform exited with ${code ?? signal}:\n${out}`));
-    });
-  });
-  return { child, output: () => out, url, exited };
-}
-
-async function stop(s: Started): Promise<void> {
-  if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
-  await s.exited;
-}
 
 /** Whether a process still runs (a zombie waiting for its reaper counts as gone). */
 async function running(pid: number): Promise<boolean> {
@@ -133,7 +101,7 @@ interface StorescuRun {
 }
 
 /** Runs `storescu -v` and SIGKILLs the platform as soon as its output shows `killAfter` Success responses. */
-async function storeAndKill(platform: Started, dimsePort: string, files: readonly string[], killAfter: number): Promise<StorescuRun> {
+async function storeAndKill(platform: BuiltPlatform, dimsePort: string, files: readonly string[], killAfter: number): Promise<StorescuRun> {
   const child = spawn(STORESCU, ['-v', '-aec', DEMO.aeTitle, '127.0.0.1', dimsePort, ...files], {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', TCP_NODELAY: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -178,8 +146,8 @@ async function authGet(url: string, token: string, accept: string): Promise<Resp
 describe('C-STORE acknowledged, then SIGKILL before the index commit: nothing acknowledged is lost', () => {
   let dataDir: string;
   let env: Record<string, string>;
-  let first: Started | undefined;
-  let second: Started | undefined;
+  let first: BuiltPlatform | undefined;
+  let second: BuiltPlatform | undefined;
   let series: SyntheticSeries;
   let paths: string[];
   let stored: StorescuRun;
@@ -229,11 +197,11 @@ describe('C-STORE acknowledged, then SIGKILL before the index commit: nothing ac
     };
     series = makeSeries({ plane: 'sagittal', slices: SLICES, rows: 64, columns: 64, seriesDescription: 'SAG PD FS' });
     paths = await writeDicomFiles(series.files);
-    first = await startPlatform(env);
+    first = await startBuiltPlatform(env);
   }, 180_000);
 
   afterAll(async () => {
-    for (const s of [first, second]) if (s) await stop(s);
+    for (const s of [first, second]) if (s) await stopBuiltPlatform(s);
     if (dataDir) {
       await killLeftoverPostgres(dataDir);
       await rm(dataDir, { recursive: true, force: true });
@@ -265,7 +233,7 @@ describe('C-STORE acknowledged, then SIGKILL before the index commit: nothing ac
       DIMSE_PORT: String(await freePort()),
       WORKER_HEALTH_PORT: String(await freePort()),
     };
-    second = await startPlatform(secondEnv);
+    second = await startBuiltPlatform(secondEnv);
     // What recovery did: acknowledged instances indexed; an instance cut off mid-transfer (never acknowledged) set aside.
     const recovery = second
       .output()

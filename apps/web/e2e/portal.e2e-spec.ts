@@ -7,16 +7,24 @@
  * diagnosis → another hospital's clinician gets "not found" → an admin changes a user's role. Every step leaves a
  * screenshot in test-artifacts/portal/.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort, gql, makeSeries, signInWithPkce } from '@cruciate/testing';
+import {
+  BUILT_PLATFORM_MAIN as MAIN,
+  type BuiltPlatform,
+  freePort,
+  gql,
+  makeSeries,
+  signInWithPkce,
+  startBuiltPlatform,
+  stopBuiltPlatform,
+} from '@cruciate/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const MAIN = path.join(ROOT, 'apps/api/dist/main.js');
 const WEB_DIST = path.join(ROOT, 'apps/web/dist/index.html');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/portal');
 const CHROMIUM = '/usr/bin/chromium';
@@ -61,50 +69,6 @@ declare const document: { body: unknown; querySelector(selector: string): PageEl
 declare const MutationObserver: new (callback: () => void) => { observe(target: unknown, options: Record<string, unknown>): void };
 declare const WheelEvent: new (type: string, init: Record<string, unknown>) => unknown;
 declare function requestAnimationFrame(callback: () => void): number;
-
-interface Platform {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly url: string;
-}
-
-/** Starts `node apps/api/dist/main.js` (what `npm start` runs after building) and waits for its ready line. */
-async function startPlatform(env: Record<string, string>): Promise<Platform> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start in 120 s:\n${out}`)), 120_000);
-    const check = (): void => {
-      const m = /Cruciate is running at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`platform exited with ${code}:\n${out}`));
-    });
-  });
-  return { child, output: () => out, url };
-}
-
-/** SIGTERM, then waits (SIGKILL after 30 s). */
-async function stopPlatform(p: Platform): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => p.child.once('exit', () => resolve()));
-  p.child.kill('SIGTERM');
-  const killer = setTimeout(() => p.child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(killer);
-}
 
 /** Rejects when `promise` takes longer than `ms` (so cleanup never hangs the run). */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -157,7 +121,7 @@ async function sliceCounter(page: Page): Promise<string> {
 describe('clinician portal in Chromium against the real platform', { timeout: 180_000 }, () => {
   let dataDir = '';
   let dicomDir = '';
-  let platform: Platform | undefined;
+  let platform: BuiltPlatform | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const consoleLog: string[] = [];
@@ -208,7 +172,7 @@ describe('clinician portal in Chromium against the real platform', { timeout: 18
     dataDir = await mkdtemp('/var/tmp/cruciate-portal-e2e-');
     await chmod(dataDir, 0o755);
     dicomDir = await mkdtemp('/var/tmp/cruciate-portal-dicom-');
-    platform = await startPlatform({
+    platform = await startBuiltPlatform({
       DATA_DIR: dataDir,
       PORT: String(await freePort()),
       DIMSE_PORT: String(await freePort()),
@@ -254,7 +218,7 @@ describe('clinician portal in Chromium against the real platform', { timeout: 18
     for (const context of contexts) await within(context.close(), 15_000, 'closing a browser context').catch(() => undefined);
     if (browser) await within(browser.close(), 20_000, 'closing the browser').catch(() => undefined);
     if (platform) {
-      await within(stopPlatform(platform), 60_000, 'stopping the platform').catch(() => undefined);
+      await within(stopBuiltPlatform(platform), 60_000, 'stopping the platform').catch(() => undefined);
       await writeFile(path.join(ARTIFACTS, 'platform.log'), platform.output()).catch(() => undefined);
     }
     await writeFile(path.join(ARTIFACTS, 'browser-console.log'), consoleLog.join('\n') + '\n').catch(() => undefined);

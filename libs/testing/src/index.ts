@@ -6,3 +6,4 @@ export { gql, type GqlResponse } from './graphql-client.js';
 export { stow, stowBody, multipartParts, type StowResponse } from './dicomweb-client.js';
 export * from './synthetic-dicom.js';
 export { writeDicomFiles } from './dicom-files.js';
+export { BUILT_PLATFORM_MAIN, startBuiltPlatform, stopBuiltPlatform, type BuiltPlatform } from './built-platform.js';

@@ -134,47 +134,44 @@ export class FilesystemBlobStore implements BlobStore {
 
   /** Moves a sealed, fdatasync'd temporary file into its content address and fsyncs what the rename touched. */
   async commit(tmp: string, key: string): Promise<void> {
-    const target = this.pathOf(key);
-    const dir = path.dirname(target);
-    let created: string | undefined;
-    if (!this.dirs.has(dir)) {
-      created = await mkdir(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
-    await call<void>((cb) => fs.rename(tmp, target, cb));
-    // The rename is durable once its folder is; a folder created just now must be durable in its parent too.
-    const folders = [dir];
-    if (created !== undefined) {
-      for (let d = dir; d.length >= created.length && d !== this.root; d = path.dirname(d)) folders.push(path.dirname(d));
-    }
-    await Promise.all([...new Set(folders)].map((d) => this.syncer.sync(d)));
+    await this.place(key, (target) => call<void>((cb) => fs.rename(tmp, target, cb)));
   }
 
   /** Links a flushed spool file into its content address (the spool file stays) and fsyncs what the link touched. */
   async publish(file: string, key: string): Promise<void> {
+    await this.place(key, async (target) => {
+      try {
+        await call<void>((cb) => fs.link(file, target, cb));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        // Content addressing: the file there holds the same bytes, unless a crash of an older writer cut it short;
+        // then it is replaced atomically (link under a temporary name, rename over it).
+        const [existing, ours] = await Promise.all([stat(target), stat(file)]);
+        if (existing.size === ours.size) return;
+        const replacement = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+        await call<void>((cb) => fs.link(file, replacement, cb));
+        await call<void>((cb) => fs.rename(replacement, target, cb));
+      }
+    });
+  }
+
+  /**
+   * Puts a file at the content address of `key` (`put` renames or links it there), then fsyncs its folder, and the
+   * parents of a folder created just now, so that the new name survives a crash. Also when the name existed already:
+   * a process that died before its fsync may have left it in the page cache only.
+   */
+  private async place(key: string, put: (target: string) => Promise<void>): Promise<void> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
-    let created: string | undefined;
-    if (!this.dirs.has(dir)) {
-      created = await mkdir(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
-    try {
-      await call<void>((cb) => fs.link(file, target, cb));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      // Content addressing: the file there holds the same bytes, unless a crash of an older writer cut it short;
-      // then it is replaced atomically (link under a temporary name, rename over it).
-      const [existing, ours] = await Promise.all([stat(target), stat(file)]);
-      if (existing.size === ours.size) return;
-      const replacement = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-      await call<void>((cb) => fs.link(file, replacement, cb));
-      await call<void>((cb) => fs.rename(replacement, target, cb));
-    }
     const folders = [dir];
-    if (created !== undefined) {
-      for (let d = dir; d.length >= created.length && d !== this.root; d = path.dirname(d)) folders.push(path.dirname(d));
+    if (!this.dirs.has(dir)) {
+      const created = await mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+      if (created !== undefined) {
+        for (let d = dir; d.length >= created.length && d !== this.root; d = path.dirname(d)) folders.push(path.dirname(d));
+      }
     }
+    await put(target);
     await Promise.all([...new Set(folders)].map((d) => this.syncer.sync(d)));
   }
 

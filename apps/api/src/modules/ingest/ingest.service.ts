@@ -20,8 +20,8 @@ export const BLOB_STORE = Symbol('BLOB_STORE');
 const SPOOL_INDEX_LINGER_MS = 40;
 /** Blobs of a group commit linked into their content addresses at once (see indexSpooled). */
 const PUBLISH_CONCURRENCY = 2;
-/** Spool files recovered at once (each is read whole into memory: bounded by MAX_INSTANCE_BYTES each). */
-const RECOVERY_CONCURRENCY = 16;
+/** Spool files recovered at once (each is read whole into memory, up to MAX_INSTANCE_BYTES each). */
+const RECOVERY_CONCURRENCY = 8;
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const PATIENT_KEYER = Symbol('PATIENT_KEYER');
 
@@ -179,18 +179,21 @@ export class IngestService implements OnApplicationShutdown {
       return { status: 'DUPLICATE', sopInstanceUid, indexed: claim.indexed.then((o) => ({ ...o, status: 'DUPLICATE' as const })) };
     }
     let stored: Awaited<ReturnType<IngestRepository['storedInstance']>>;
+    const flushed = writer.flush();
+    flushed.catch(() => undefined);
     try {
-      const flushed = writer.flush();
-      flushed.catch(() => undefined);
       stored = await this.repo.storedInstance(tenantId, sopInstanceUid);
       if (!stored) await flushed;
     } catch (err) {
       claim.cancel();
+      // The file's descriptor is closed only once no fdatasync is using it.
+      await flushed.catch(() => undefined);
       await writer.discard();
       throw err;
     }
     if (stored) {
       claim.cancel();
+      await flushed.catch(() => undefined);
       await writer.discard();
       if (stored.sha256 !== blob.sha256) throw conflictError(sopInstanceUid);
       const outcome: StoreOutcome = { status: 'DUPLICATE', ...stored, ...uidsOf(parsed) };

@@ -17,7 +17,7 @@ export default defineConfig({
           alias: [
             // One graphql instance: Nest and Apollo load its CommonJS build, so our code must too.
             { find: /^graphql$/, replacement: require.resolve('graphql') },
-            ...['config', 'contracts', 'db', 'dicom', 'inference', 'testing'].map((name) => ({ find: `@cruciate/${name}`, replacement: lib(name) })),
+            ...['blob', 'config', 'contracts', 'db', 'dicom', 'inference', 'testing'].map((name) => ({ find: `@cruciate/${name}`, replacement: lib(name) })),
           ],
         },
         test: {

@@ -30,7 +30,7 @@ import { HospitalUserResolver, MeResolver } from './modules/user/user.resolver.j
 import { UserRepository } from './modules/user/user.repository.js';
 import { UserService } from './modules/user/user.service.js';
 import { LOGGER, OidcProviderService } from './oidc/oidc-provider.service.js';
-import type { BlobStore } from './modules/blob/blob-store.js';
+import type { BlobStore } from '@cruciate/blob';
 import { DicomwebController } from './modules/dicomweb/dicomweb.controller.js';
 import { DicomwebRepository } from './modules/dicomweb/dicomweb.repository.js';
 import { DicomwebService } from './modules/dicomweb/dicomweb.service.js';

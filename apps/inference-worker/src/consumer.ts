@@ -4,7 +4,7 @@ import { parseManifest } from '@cruciate/inference';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import type { BlobFiles } from './blobs.js';
+import type { FilesystemBlobStore } from '@cruciate/blob';
 import { PermanentJobError } from './errors.js';
 import type { InferencePool } from './inference-pool.js';
 import { jobStore, withTenant } from './job-store.js';
@@ -39,7 +39,7 @@ export class JobConsumer {
     private readonly pool: pg.Pool,
     private readonly boss: PgBoss,
     private readonly inference: InferencePool,
-    private readonly blobs: BlobFiles,
+    private readonly blobs: Pick<FilesystemBlobStore, 'pathOf' | 'put'>,
     private readonly metrics: WorkerMetrics,
     private readonly logger: Logger,
     private readonly options: ConsumerOptions,
@@ -179,7 +179,7 @@ export class JobConsumer {
       series.instances.map((i) => this.blobs.pathOf(i.blobKey)),
     );
     let t = performance.now();
-    const camKey = await this.blobs.put(new Uint8Array(result.cam.buffer, result.cam.byteOffset, result.cam.byteLength));
+    const camKey = (await this.blobs.put(new Uint8Array(result.cam.buffer, result.cam.byteOffset, result.cam.byteLength))).key;
     const camWriteMs = performance.now() - t;
     t = performance.now();
     const timings = {

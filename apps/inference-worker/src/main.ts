@@ -6,7 +6,7 @@ import { parseManifest } from '@cruciate/inference';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { pino } from 'pino';
-import { BlobFiles } from './blobs.js';
+import { FilesystemBlobStore } from '@cruciate/blob';
 import { JobConsumer } from './consumer.js';
 import { startHealthServer, type HealthState } from './health-server.js';
 import { InferencePool } from './inference-pool.js';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     (reason) => logger.warn({ requested: 'cuda', reason: reason.split('\n')[0] }, 'CUDA execution provider unavailable: running inference on the CPU'),
     (err) => logger.error({ err: err.message }, 'an inference thread died; replaced'),
   );
-  const blobs = new BlobFiles(path.resolve(config.BLOB_DIR));
+  const blobs = new FilesystemBlobStore(path.resolve(config.BLOB_DIR));
   // Sessions are made once per model version and warmed up before the worker says it is ready (GUIDE §7).
   const warmStarted = performance.now();
   try {

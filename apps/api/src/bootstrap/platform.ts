@@ -15,7 +15,7 @@ import { NestPinoLogger } from '../common/nest-logger.js';
 import { Db } from '../database/db.js';
 import { ENTITIES } from '../database/entities.js';
 import { OidcProviderService } from '../oidc/oidc-provider.service.js';
-import { FilesystemBlobStore } from '../modules/blob/blob-store.js';
+import { FilesystemBlobStore } from '@cruciate/blob';
 import { IngestService } from '../modules/ingest/ingest.service.js';
 import { DimseListener } from '../modules/dimse/dimse-listener.js';
 import { HospitalRepository } from '../modules/hospital/hospital.repository.js';

@@ -21,7 +21,7 @@ import type { TenantPrincipal } from '../../auth/principal.js';
 import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { BlobStore } from '../blob/blob-store.js';
+import type { BlobStore } from '@cruciate/blob';
 import { IngestError } from '../ingest/ingest.errors.js';
 import { BLOB_STORE, IngestService, type PreparedInstance } from '../ingest/ingest.service.js';
 import { attr, FAILURE, type DicomJsonObject } from './dicom-json.js';

@@ -13,7 +13,7 @@ import { parseInstance, parseInstanceHead, type ParsedInstance } from '@cruciate
 import { compressWithGdcm, makeSeries } from '@cruciate/testing';
 import { IngestError } from '../ingest/ingest.errors.js';
 import type { ReceivedInstance, Receipt, StoreOutcome } from '../ingest/ingest.service.js';
-import type { SpoolWriter, StoredBlob } from '../blob/blob-store.js';
+import type { SpoolWriter, StoredBlob } from '@cruciate/blob';
 import { DimseListener, type DimseHospital, type DimseIngest } from './dimse-listener.js';
 
 /**

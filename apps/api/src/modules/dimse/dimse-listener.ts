@@ -2,7 +2,7 @@ import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HospitalStatus } from '@cruciate/contracts';
 import type { Logger } from '../../common/logger.js';
-import type { SpoolWriter } from '../blob/blob-store.js';
+import type { SpoolWriter } from '@cruciate/blob';
 import { IngestError } from '../ingest/ingest.errors.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import { CommandField, encodeResponse, parseCommand, type CommandRequest } from './command-set.js';

@@ -5,7 +5,7 @@ import DataLoader from 'dataloader';
 import type { TenantPrincipal } from '../../auth/principal.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { BlobStore } from '../blob/blob-store.js';
+import type { BlobStore } from '@cruciate/blob';
 import { BLOB_STORE } from '../ingest/ingest.service.js';
 import { FindingError } from './finding.errors.js';
 import { type Finding, toFindingModel } from './finding.model.js';

@@ -12,7 +12,7 @@ import { ENTITIES } from '../../database/entities.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
 import { pino } from 'pino';
-import { FilesystemBlobStore, type SpoolWriter, type StoredBlob } from '../blob/blob-store.js';
+import { FilesystemBlobStore, type SpoolWriter, type StoredBlob } from '@cruciate/blob';
 import { IngestRepository } from './ingest.repository.js';
 import { IngestService } from './ingest.service.js';
 import { JobQueue } from './job-queue.js';

@@ -8,7 +8,7 @@ import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
 import { LOGGER } from '../../oidc/oidc-provider.service.js';
-import type { BlobStore, SpooledFile, SpoolWriter, StoredBlob } from '../blob/blob-store.js';
+import type { BlobStore, SpooledFile, SpoolWriter, StoredBlob } from '@cruciate/blob';
 import { IndexQueue } from './index-queue.js';
 import { IngestError } from './ingest.errors.js';
 import { IngestRepository, type InsertedInstance, type NewInstanceRow, type SeriesRow } from './ingest.repository.js';

@@ -11,7 +11,7 @@ import { uniqueViolation } from '../../common/pg-errors.js';
 import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { BlobStore } from '../blob/blob-store.js';
+import type { BlobStore } from '@cruciate/blob';
 import { type Hospital, toHospitalModel } from '../hospital/hospital.model.js';
 import { HospitalRepository } from '../hospital/hospital.repository.js';
 import { BLOB_STORE } from '../ingest/ingest.service.js';

@@ -247,7 +247,8 @@ export class FilesystemBlobStore implements BlobStore {
     return exists(this.pathOf(key));
   }
 
-  private pathOf(key: string): string {
+  /** The file of a content address (for readers that open it themselves, such as the worker's inference threads). */
+  pathOf(key: string): string {
     if (!BLOB_KEY.test(key)) throw new Error(`invalid blob key ${key}`);
     return path.join(this.root, key);
   }

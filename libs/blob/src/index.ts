@@ -1,0 +1,1 @@
+export { BLOB_KEY, FilesystemBlobStore, keyOf, type BlobStore, type BlobWriter, type SpooledFile, type SpoolWriter, type StoredBlob } from './blob-store.js';

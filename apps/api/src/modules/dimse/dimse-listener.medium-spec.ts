@@ -420,8 +420,12 @@ describe('DimseListener limits and shutdown', () => {
     let parsedFromHead: ParsedInstance | null = null;
     let head = Buffer.alloc(0);
     let baseline = 0;
-    ingest.storeReceived = (_tenantId: string, received: ReceivedInstance) => {
+    ingest.storeReceived = async (_tenantId: string, received: ReceivedInstance) => {
       // Every byte has arrived and nothing is stored yet: a listener that buffered the instance would hold it now.
+      // Two collections with a turn of the event loop between them: V8 releases freed ArrayBuffer memory lazily, so
+      // a single gc() right away can still count buffers nothing references any more.
+      collectGarbage();
+      await new Promise((resolve) => setImmediate(resolve));
       collectGarbage();
       seen.heldAtStore = process.memoryUsage().arrayBuffers - baseline;
       head = Buffer.from(received.head);
@@ -436,7 +440,7 @@ describe('DimseListener limits and shutdown', () => {
         studyInstanceUid: '',
         seriesInstanceUid: '',
       };
-      return Promise.resolve({ status: 'STORED', sopInstanceUid: '', indexed: Promise.resolve(outcome) } satisfies Receipt);
+      return { status: 'STORED', sopInstanceUid: '', indexed: Promise.resolve(outcome) } satisfies Receipt;
     };
     const listener = listenerWith(ingest);
     const { port } = await listener.start();

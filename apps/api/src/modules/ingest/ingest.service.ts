@@ -18,6 +18,8 @@ import type { PatientKeyer } from './patient-key.js';
 export const BLOB_STORE = Symbol('BLOB_STORE');
 /** Group commit of the C-STORE index: a batch waits this long for more instances (see IndexQueue). */
 const SPOOL_INDEX_LINGER_MS = 40;
+/** Bytes the head parser gets (as much as the C-STORE listener keeps in memory per instance). */
+const PARSE_HEAD_BYTES = 64 * 1024;
 /** Blobs of a group commit linked into their content addresses at once (see indexSpooled). */
 const PUBLISH_CONCURRENCY = 2;
 /** Spool files recovered at once (each is read whole into memory, up to MAX_INSTANCE_BYTES each). */
@@ -133,8 +135,15 @@ export class IngestService implements OnApplicationShutdown {
     return this.patientKeys.keyOf(tenantId, patientId);
   }
 
-  /** Parses and validates without storing (DicomRejectError -> IngestError DICOM_REJECTED). */
+  /**
+   * Parses and validates without storing (DicomRejectError -> IngestError DICOM_REJECTED). The head parser answers
+   * exactly what the whole-object parser would, from the first 64 KiB, whenever it can (it says when it cannot).
+   */
   parse(bytes: Uint8Array): ParsedInstance {
+    return this.parseHead(bytes.subarray(0, PARSE_HEAD_BYTES), bytes.length) ?? this.parseWhole(bytes);
+  }
+
+  private parseWhole(bytes: Uint8Array): ParsedInstance {
     try {
       return parseInstance(bytes, { maxBytes: this.config.MAX_INSTANCE_BYTES });
     } catch (err) {
@@ -166,7 +175,7 @@ export class IngestService implements OnApplicationShutdown {
     const blob = writer.seal();
     let parsed: ParsedInstance;
     try {
-      parsed = this.parseHead(received.head, blob.size) ?? this.parse(await writer.readBack());
+      parsed = this.parseHead(received.head, blob.size) ?? this.parseWhole(await writer.readBack());
     } catch (err) {
       await writer.discard();
       throw err;

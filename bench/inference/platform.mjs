@@ -4,69 +4,29 @@
 
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { DEMO, ROOT, childEnv, freePort, isShuttingDown, log, sleep, stowBody } from '../ingest/harness.mjs';
+import { ROOT, childEnv, isShuttingDown, log, sleep, startCruciate, stowBody, waitFor } from '../ingest/harness.mjs';
 
-export const PLATFORM_MAIN = path.join(ROOT, 'apps/api/dist/main.js');
 export const WORKER_MAIN = path.join(ROOT, 'apps/inference-worker/dist/main.js');
 /** libs/contracts STUDY_EVENTS_CHANNEL: NOTIFY sent by the worker's finding transaction, delivered on commit. */
 const STUDY_EVENTS_CHANNEL = 'cruciate_study_events';
-
-async function waitFor(name, entry, timeoutMs, probe) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (entry.child.exitCode !== null || entry.child.signalCode !== null)
-      throw new Error(`${name} exited (${entry.child.exitCode ?? entry.child.signalCode}) before it was ready:\n${entry.output.slice(-4000)}`);
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > until) throw new Error(`${name} not ready after ${timeoutMs / 1000} s:\n${entry.output.slice(-4000)}`);
-    await sleep(50);
-  }
-}
 
 /**
  * Our platform as `npm start` runs it (node apps/api/dist/main.js, embedded PostgreSQL, demo data), with
  * START_WORKER=false (the benchmark starts its own workers) and `modelDir` as the bundled model.
  */
 export async function startPlatform(procs, workDir, { modelDir, timeoutMs = 120_000 }) {
-  if (!existsSync(PLATFORM_MAIN) || !existsSync(WORKER_MAIN)) throw new Error(`${PLATFORM_MAIN} or ${WORKER_MAIN} is missing: run \`npm run build\` first`);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cruciate-bench-data-'));
-  await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as the postgres user when we are root
-  procs.onCleanup(() => rm(dataDir, { recursive: true, force: true }));
-  const [port, pgPort, dimsePort] = [await freePort(), await freePort(), await freePort()];
-  const logFile = path.join(workDir, 'cruciate.log');
-  const started = performance.now();
-  const entry = procs.spawn('cruciate', process.execPath, [PLATFORM_MAIN], {
-    env: childEnv({
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      EMBEDDED_PG_PORT: String(pgPort),
-      DIMSE_PORT: String(dimsePort),
-      START_WORKER: 'false',
-      BUNDLED_MODEL_DIR: modelDir,
-      LOG_LEVEL: 'warn',
-    }),
-    logFile,
-    graceMs: 20_000,
-    killMatch: dataDir,
-  });
-  const url = await waitFor('cruciate', entry, timeoutMs, () => /Cruciate is running at (http:\/\/\S+)/.exec(entry.output)?.[1] ?? null);
-  log(`cruciate is running at ${url} (DIMSE ${dimsePort}) after ${((performance.now() - started) / 1000).toFixed(1)} s; log ${logFile}`);
+  if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: run \`npm run build\` first`);
+  const platform = await startCruciate(procs, workDir, { timeoutMs, env: { BUNDLED_MODEL_DIR: modelDir } });
+  const { dataDir, pgPort } = platform;
   // The embedded cluster keeps its generated credentials beside it (libs/db/src/embedded.ts).
   const secrets = JSON.parse(await readFile(path.join(dataDir, 'postgres', 'pg-credentials.json'), 'utf8'));
   const pgUrl = (user, pass) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@127.0.0.1:${pgPort}/cruciate`;
   return {
-    url,
-    port,
-    dimsePort,
-    aeTitle: DEMO.aeTitle,
-    dataDir,
+    ...platform,
     blobDir: path.join(dataDir, 'blobs'),
-    logFile,
-    entry,
     /** The application role (RLS-bound), as the API hands it to the worker it forks. */
     appUrl: pgUrl('cruciate_app', secrets.app),
     /** The cluster's superuser: the benchmark's read-outs span the hospital's rows and pg-boss's job table. */
@@ -113,7 +73,7 @@ export async function startWorker(procs, workDir, platform, { name, threads, con
     }
   });
   const started = performance.now();
-  await waitFor(name, entry, timeoutMs, () => (worker.ready ? true : null));
+  await waitFor(name, entry, timeoutMs, null, () => (worker.ready ? true : null), { intervalMs: 50 });
   log(`${name} ready (pid ${worker.pid}, ${threads} intra-op thread(s)) after ${((performance.now() - started) / 1000).toFixed(1)} s; log ${logFile}`);
   return worker;
 }

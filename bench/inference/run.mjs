@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseManifest } from '@cruciate/inference';
@@ -22,6 +22,7 @@ import {
   sleep,
   storescu,
   writeFiles,
+  writeResults,
 } from '../ingest/harness.mjs';
 import { matmulPeak, modelLatency } from './model-bench.mjs';
 import { connectDb, pauseWorkers, startPlatform, startWorker, stopWorker, stow, waitForFindings } from './platform.mjs';
@@ -347,9 +348,7 @@ async function bench(procs) {
     problems,
   };
   printReport(results);
-  const prettier = await import('prettier');
-  const options = (await prettier.resolveConfig(RESULTS)) ?? {};
-  await writeFile(RESULTS, await prettier.format(JSON.stringify(results), { ...options, filepath: RESULTS }));
+  await writeResults(RESULTS, results);
   process.stdout.write(`\nresults written to ${RESULTS}\n`);
   if (problems.length > 0) {
     process.stdout.write(`\n${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);

@@ -304,7 +304,7 @@ export async function writeFiles(dir, files) {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Our platform, started the way `npm start` does (node apps/api/dist/main.js) on a fresh data dir. */
-export async function startCruciate(procs, workDir, { timeoutMs = 120_000 } = {}) {
+export async function startCruciate(procs, workDir, { timeoutMs = 120_000, env = {} } = {}) {
   if (!existsSync(PLATFORM_MAIN)) throw new Error(`${PLATFORM_MAIN} is missing: run \`npm run build\` first`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cruciate-bench-data-'));
   await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as the postgres user when we are root
@@ -320,6 +320,7 @@ export async function startCruciate(procs, workDir, { timeoutMs = 120_000 } = {}
       DIMSE_PORT: String(dimsePort),
       START_WORKER: 'false',
       LOG_LEVEL: 'warn',
+      ...env,
     }),
     logFile,
     graceMs: 20_000,
@@ -327,7 +328,7 @@ export async function startCruciate(procs, workDir, { timeoutMs = 120_000 } = {}
   });
   const url = await waitFor('cruciate', entry, timeoutMs, logFile, () => /Cruciate is running at (http:\/\/\S+)/.exec(entry.output)?.[1] ?? null);
   log(`cruciate is running at ${url} (DIMSE ${dimsePort}) after ${((performance.now() - started) / 1000).toFixed(1)} s; log ${logFile}`);
-  return { url, port, dimsePort, aeTitle: DEMO.aeTitle, dataDir, logFile };
+  return { url, port, pgPort, dimsePort, aeTitle: DEMO.aeTitle, dataDir, logFile, entry };
 }
 
 /** client_credentials with HTTP Basic for the demo integrator of hospital `general`. */
@@ -403,16 +404,25 @@ export async function startStorescp(procs, workDir, outDir, { timeoutMs = 20_000
   return { port, aeTitle: 'STORESCP', outDir, logFile };
 }
 
-async function waitFor(name, entry, timeoutMs, logFile, probe) {
+/** Polls `probe` until it returns non-null; fails when the process exits first or `timeoutMs` passes. */
+export async function waitFor(name, entry, timeoutMs, logFile, probe, { intervalMs = 100 } = {}) {
   const until = Date.now() + timeoutMs;
+  const where = logFile ? `; log ${logFile}` : '';
   for (;;) {
     if (entry.child.exitCode !== null || entry.child.signalCode !== null)
-      throw new Error(`${name} exited (${entry.child.exitCode ?? entry.child.signalCode}) before it was ready; log ${logFile}:\n${entry.output.slice(-4000)}`);
+      throw new Error(`${name} exited (${entry.child.exitCode ?? entry.child.signalCode}) before it was ready${where}:\n${entry.output.slice(-4000)}`);
     const value = await probe();
     if (value !== null) return value;
-    if (Date.now() > until) throw new Error(`${name} not ready after ${timeoutMs / 1000} s; log ${logFile}:\n${entry.output.slice(-4000)}`);
-    await sleep(100);
+    if (Date.now() > until) throw new Error(`${name} not ready after ${timeoutMs / 1000} s${where}:\n${entry.output.slice(-4000)}`);
+    await sleep(intervalMs);
   }
+}
+
+/** Writes a benchmark's results.json as prettier formats it, so that the committed file stays lint clean. */
+export async function writeResults(file, results) {
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  await writeFile(file, await prettier.format(JSON.stringify(results), { ...options, filepath: file }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // `npm run bench` (after `npm run build`). Runs in a private network namespace with only loopback; see README.
 
 import { spawnSync } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -25,6 +25,7 @@ import {
   storescu,
   stowAll,
   writeFiles,
+  writeResults,
 } from './harness.mjs';
 
 const STUDIES = Number(process.env.BENCH_STUDIES ?? 10); // 10 studies x (20 sagittal + 16 coronal + 14 axial) = 500 files
@@ -219,10 +220,7 @@ async function bench(procs) {
     problems,
   };
   printReport(results);
-  // Written as prettier formats it, so that the committed file stays lint clean.
-  const prettier = await import('prettier');
-  const options = (await prettier.resolveConfig(RESULTS)) ?? {};
-  await writeFile(RESULTS, await prettier.format(JSON.stringify(results), { ...options, filepath: RESULTS }));
+  await writeResults(RESULTS, results);
   process.stdout.write(`\nresults written to ${RESULTS}\n`);
   if (problems.length > 0) {
     process.stdout.write(`\n${problems.length} problem(s): a server rejected files or counts did not match:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);

@@ -51,7 +51,6 @@ export interface BlobWriter {
  * spool file, which recovery (IngestService.recoverSpool) indexes again: every step is idempotent.
  */
 export interface SpoolWriter extends BlobWriter {
-  readonly tenantId: string;
   /** The spool file (for logs). */
   readonly file: string;
   /** fdatasync of the spool file; refuses when the file was unlinked meanwhile (so nothing is acknowledged that is gone). */
@@ -183,7 +182,7 @@ export class FilesystemBlobStore implements BlobStore {
       this.pools.set(tenantId, pool);
     }
     const slot = await pool.take();
-    return new FileBlobWriter(this, slot.fd, slot.file, { tenantId, live: this.live });
+    return new FileBlobWriter(this, slot.fd, slot.file, { live: this.live });
   }
 
   async spooled(): Promise<SpooledFile[]> {
@@ -211,7 +210,7 @@ export class FilesystemBlobStore implements BlobStore {
     const bytes = await readFile(spooled.file);
     const fd = await call<number>((cb) => fs.open(spooled.file, fs.constants.O_RDONLY, cb));
     this.live.add(spooled.file);
-    const writer = new FileBlobWriter(this, fd, spooled.file, { tenantId: spooled.tenantId, live: this.live });
+    const writer = new FileBlobWriter(this, fd, spooled.file, { live: this.live });
     writer.adopt(bytes);
     return { bytes, writer };
   }
@@ -372,14 +371,9 @@ class FileBlobWriter implements SpoolWriter {
     private readonly store: FilesystemBlobStore,
     private readonly fd: number,
     readonly file: string,
-    /** Set for spool writers: the tenant and the set of live spool files of the store. */
-    private readonly spool: { readonly tenantId: string; readonly live: Set<string> } | null = null,
+    /** Set for spool writers: the set of live spool files of the store. */
+    private readonly spool: { readonly live: Set<string> } | null = null,
   ) {}
-
-  get tenantId(): string {
-    if (!this.spool) throw new Error('not a spool writer');
-    return this.spool.tenantId;
-  }
 
   /** Recovery: the file already holds these bytes (nothing is written). */
   adopt(bytes: Uint8Array): void {
@@ -537,7 +531,7 @@ export function keyOf(sha256: string): string {
 }
 
 /** Content addresses: the current layout and the two-level one of earlier versions. */
-export const BLOB_KEY = /^sha256\/[0-9a-f]{2}\/(?:[0-9a-f]{2}\/)?[0-9a-f]{64}$/;
+const BLOB_KEY = /^sha256\/[0-9a-f]{2}\/(?:[0-9a-f]{2}\/)?[0-9a-f]{64}$/;
 
 /** A node:fs callback call as a promise (cheaper than fs/promises' FileHandle on the hot path). */
 function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {

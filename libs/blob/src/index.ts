@@ -1,1 +1,1 @@
-export { BLOB_KEY, FilesystemBlobStore, keyOf, type BlobStore, type BlobWriter, type SpooledFile, type SpoolWriter, type StoredBlob } from './blob-store.js';
+export { FilesystemBlobStore, type BlobStore, type BlobWriter, type SpooledFile, type SpoolWriter, type StoredBlob } from './blob-store.js';

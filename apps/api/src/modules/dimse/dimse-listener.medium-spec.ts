@@ -38,7 +38,6 @@ interface CompleteCall {
 class MemoryWriter implements SpoolWriter {
   readonly chunks: Buffer[] = [];
   readonly pendingBytes = 0;
-  readonly tenantId = 'memory';
   readonly file = 'memory';
   discarded = false;
 
@@ -409,7 +408,6 @@ describe('DimseListener limits and shutdown', () => {
       readBack: () => Promise.reject(new Error('must not be read back')),
       durable: () => Promise.resolve({ key: 'x', sha256: 'x', size: seen.bytes }),
       discard: () => Promise.resolve(),
-      tenantId: 'memory',
       file: 'memory',
       flush: () => Promise.resolve({ key: 'x', sha256: 'x', size: seen.bytes }),
       release: () => Promise.resolve(),

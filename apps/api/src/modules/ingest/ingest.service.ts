@@ -187,23 +187,24 @@ export class IngestService implements OnApplicationShutdown {
       if (claim.kind === 'conflict') throw conflictError(sopInstanceUid);
       return { status: 'DUPLICATE', sopInstanceUid, indexed: claim.indexed.then((o) => ({ ...o, status: 'DUPLICATE' as const })) };
     }
-    let stored: Awaited<ReturnType<IngestRepository['storedInstance']>>;
     const flushed = writer.flush();
     flushed.catch(() => undefined);
+    // Not this copy after all: release the claim, and close the file only once no fdatasync is using its descriptor.
+    const drop = async (): Promise<void> => {
+      claim.cancel();
+      await flushed.catch(() => undefined);
+      await writer.discard();
+    };
+    let stored: Awaited<ReturnType<IngestRepository['storedInstance']>>;
     try {
       stored = await this.repo.storedInstance(tenantId, sopInstanceUid);
       if (!stored) await flushed;
     } catch (err) {
-      claim.cancel();
-      // The file's descriptor is closed only once no fdatasync is using it.
-      await flushed.catch(() => undefined);
-      await writer.discard();
+      await drop();
       throw err;
     }
     if (stored) {
-      claim.cancel();
-      await flushed.catch(() => undefined);
-      await writer.discard();
+      await drop();
       if (stored.sha256 !== blob.sha256) throw conflictError(sopInstanceUid);
       const outcome: StoreOutcome = { status: 'DUPLICATE', ...stored, ...uidsOf(parsed) };
       return { status: 'DUPLICATE', sopInstanceUid, indexed: Promise.resolve(outcome) };

@@ -304,7 +304,7 @@ export async function writeFiles(dir, files) {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Our platform, started the way `npm start` does (node apps/api/dist/main.js) on a fresh data dir. */
-export async function startCruciate(procs, workDir, { timeoutMs = 120_000, env = {} } = {}) {
+export async function startCruciate(procs, workDir, { timeoutMs = 120_000, env = {}, nodeArgs = [] } = {}) {
   if (!existsSync(PLATFORM_MAIN)) throw new Error(`${PLATFORM_MAIN} is missing: run \`npm run build\` first`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cruciate-bench-data-'));
   await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as the postgres user when we are root
@@ -312,7 +312,7 @@ export async function startCruciate(procs, workDir, { timeoutMs = 120_000, env =
   const [port, pgPort, dimsePort] = [await freePort(), await freePort(), await freePort()];
   const logFile = path.join(workDir, 'cruciate.log');
   const started = performance.now();
-  const entry = procs.spawn('cruciate', process.execPath, [PLATFORM_MAIN], {
+  const entry = procs.spawn('cruciate', process.execPath, [...nodeArgs, PLATFORM_MAIN], {
     env: childEnv({
       DATA_DIR: dataDir,
       PORT: String(port),

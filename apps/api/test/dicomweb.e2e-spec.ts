@@ -206,6 +206,20 @@ describe('DICOMweb: STOW-RS, QIDO-RS, WADO-RS, and the study index', () => {
       expect(res.failed.map((f) => f.reason)).toEqual([0xc000]);
     });
 
+    it('a request of several index batches (indexed while the rest is read) answers every part in order, once', async () => {
+      const series = makeSeries({ plane: 'sagittal', slices: 40 });
+      const parts: Buffer[] = [...series.files];
+      // Failures in the first, second and last batch of 16.
+      for (const at of [38, 21, 3]) parts.splice(at, 0, Buffer.from(`garbage ${at} `.repeat(20)));
+      const res = await stow(platform.url, integratorA, parts);
+      expect(res.status).toBe(202);
+      expect(res.stored).toEqual(series.sopInstanceUids);
+      expect(res.failed.map((f) => f.reason)).toEqual([0xc000, 0xc000, 0xc000]);
+      const row = await seriesRow(a.id, series.seriesInstanceUid);
+      expect(row?.instance_count).toBe(40);
+      expect(await jobsFor(row!.id)).toHaveLength(1);
+    });
+
     it('odd header values (birth date 1700, sex "X") are stored with those fields left empty, not refused', async () => {
       const series = makeSeries({
         slices: 2,

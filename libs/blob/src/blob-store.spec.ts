@@ -54,6 +54,39 @@ describe('FilesystemBlobStore', () => {
     expect(await store.has(dropped.seal().key)).toBe(false);
   });
 
+  it('durableAll: many blobs stored with one folder fsync pass; a blob that fails, fails alone', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+    const store = new FilesystemBlobStore(root, 'host-a');
+    const contents = [0, 1, 2, 3].map((i) => Buffer.from(`instance ${i} `.repeat(1000 + i)));
+    const spooled = await Promise.all(contents.slice(0, 3).map(() => store.spoolWriter('tenant-1')));
+    const plain = await store.writer();
+    const writers = [...spooled, plain];
+    writers.forEach((w, i) => {
+      w.write(contents[i]!);
+      w.seal();
+      w.stage();
+    });
+    // The second spool file disappears before it was flushed: it must not count as stored.
+    await unlink(spooled[1]!.file);
+    const results = await store.durableAll(writers, 3);
+    expect(results[1]).toBeInstanceOf(Error);
+    expect((results[1] as Error).message).toMatch(/removed while it was written/);
+    for (const i of [0, 2, 3]) {
+      expect(results[i]).toEqual(writers[i]!.seal());
+      expect(await store.get(writers[i]!.seal().key)).toEqual(contents[i]);
+      await expect(writers[i]!.durable()).resolves.toEqual(results[i]);
+    }
+    expect(await store.has(writers[1]!.seal().key)).toBe(false);
+    await expect(writers[1]!.durable()).rejects.toThrow(/removed while it was written/);
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+
+    const other = new FilesystemBlobStore(await mkdtemp(path.join(os.tmpdir(), 'blobs-')));
+    const foreign = await other.writer();
+    foreign.write(Buffer.from('x'));
+    await expect(store.durableAll([foreign])).rejects.toThrow(/another store/);
+    await store.closeSpool();
+  });
+
   it('reads blobs stored under the two-level layout of earlier versions', async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
     const store = new FilesystemBlobStore(root);

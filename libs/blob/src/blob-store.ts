@@ -39,6 +39,11 @@ export interface BlobWriter {
   readBack(): Promise<Buffer>;
   /** fdatasync, rename into the content address, fsync of the folder(s): then, and only then, the blob is stored. */
   durable(): Promise<StoredBlob>;
+  /**
+   * Starts what durable() does but the folder fsync (fdatasync, then rename or link), so that many blobs can share
+   * that fsync later (BlobStore.durableAll). Idempotent; its failure is reported by durable() / durableAll().
+   */
+  stage(): void;
   /** Drops what was written (the temporary file); never throws. */
   discard(): Promise<void>;
 }
@@ -83,6 +88,12 @@ export interface BlobStore {
   quarantine(file: SpooledFile, reason: string): Promise<string>;
   /** Closes and removes the spool files created ahead (shutdown); never throws. */
   closeSpool(): Promise<void>;
+  /**
+   * durable() for many writers of this store at once: each is flushed and put at its content address, then each
+   * folder touched is fsync'd once for the lot (one file-system journal commit instead of one per blob). Resolves per
+   * writer with its blob or why it failed.
+   */
+  durableAll(writers: readonly BlobWriter[], concurrency?: number): Promise<(StoredBlob | Error)[]>;
   get(key: string): Promise<Buffer>;
   stream(key: string): Readable;
   has(key: string): Promise<boolean>;
@@ -131,14 +142,47 @@ export class FilesystemBlobStore implements BlobStore {
     return new FileBlobWriter(this, fd, file);
   }
 
-  /** Moves a sealed, fdatasync'd temporary file into its content address and fsyncs what the rename touched. */
-  async commit(tmp: string, key: string): Promise<void> {
-    await this.place(key, (target) => call<void>((cb) => fs.rename(tmp, target, cb)));
+  /** Moves a sealed, fdatasync'd temporary file into its content address; resolves with the folders to fsync. */
+  async commit(tmp: string, key: string): Promise<string[]> {
+    return this.place(key, (target) => call<void>((cb) => fs.rename(tmp, target, cb)));
   }
 
-  /** Links a flushed spool file into its content address (the spool file stays) and fsyncs what the link touched. */
-  async publish(file: string, key: string): Promise<void> {
-    await this.place(key, async (target) => {
+  /** fsync of folders, one after the other: on a journalling file system the first commits what all of them hold. */
+  async syncFolders(folders: Iterable<string>): Promise<void> {
+    for (const dir of new Set(folders)) await this.syncer.sync(dir);
+  }
+
+  async durableAll(writers: readonly BlobWriter[], concurrency = 2): Promise<(StoredBlob | Error)[]> {
+    const placed: ({ blob: StoredBlob; folders: string[] } | Error)[] = [];
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < writers.length) {
+        const i = next++;
+        const writer = writers[i]!;
+        if (!(writer instanceof FileBlobWriter) || !writer.of(this)) throw new Error('durableAll: a writer of another store');
+        placed[i] = await writer.place().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, writers.length)) }, lane));
+    const folders = placed.flatMap((p) => (p instanceof Error ? [] : p.folders));
+    let failed: Error | null = null;
+    await this.syncFolders(folders).catch((err: unknown) => {
+      failed = err instanceof Error ? err : new Error(String(err));
+    });
+    return placed.map((p, i) => {
+      const writer = writers[i] as FileBlobWriter;
+      const result = failed ?? (p instanceof Error ? p : p.blob);
+      writer.settled(result);
+      return result;
+    });
+  }
+
+  /**
+   * Links a flushed spool file into its content address (the spool file stays). Resolves with the folders the link
+   * touched, which must be fsync'd (syncFolders) before the blob counts as stored.
+   */
+  async publish(file: string, key: string): Promise<string[]> {
+    return this.place(key, async (target) => {
       try {
         await call<void>((cb) => fs.link(file, target, cb));
       } catch (err) {
@@ -155,11 +199,11 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   /**
-   * Puts a file at the content address of `key` (`put` renames or links it there), then fsyncs its folder, and the
-   * parents of a folder created just now, so that the new name survives a crash. Also when the name existed already:
-   * a process that died before its fsync may have left it in the page cache only.
+   * Puts a file at the content address of `key` (`put` renames or links it there). Resolves with what must be fsync'd
+   * for the new name to survive a crash: its folder, and the parents of a folder created just now. Also when the name
+   * existed already: a process that died before its fsync may have left it in the page cache only.
    */
-  private async place(key: string, put: (target: string) => Promise<void>): Promise<void> {
+  private async place(key: string, put: (target: string) => Promise<void>): Promise<string[]> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     const folders = [dir];
@@ -171,7 +215,7 @@ export class FilesystemBlobStore implements BlobStore {
       }
     }
     await put(target);
-    await Promise.all([...new Set(folders)].map((d) => this.syncer.sync(d)));
+    return folders;
   }
 
   async spoolWriter(tenantId: string): Promise<SpoolWriter> {
@@ -361,6 +405,7 @@ class FileBlobWriter implements SpoolWriter {
   private sealed: StoredBlob | null = null;
   private closed = false;
   private durablePromise: Promise<StoredBlob> | null = null;
+  private placed: Promise<{ blob: StoredBlob; folders: string[] }> | null = null;
   private waiters: (() => void)[] = [];
   pendingBytes = 0;
 
@@ -434,8 +479,33 @@ class FileBlobWriter implements SpoolWriter {
   }
 
   durable(): Promise<StoredBlob> {
-    this.durablePromise ??= this.makeDurable();
+    this.durablePromise ??= this.place().then(async ({ blob, folders }) => {
+      await this.store.syncFolders(folders);
+      return blob;
+    });
     return this.durablePromise;
+  }
+
+  stage(): void {
+    this.place().catch(() => undefined);
+  }
+
+  /** Whether this writer writes into `store`. */
+  of(store: FilesystemBlobStore): boolean {
+    return this.store === store;
+  }
+
+  /** What durableAll found for this writer: durable() answers the same from now on. */
+  settled(result: StoredBlob | Error): void {
+    const done = result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
+    done.catch(() => undefined);
+    this.durablePromise ??= done;
+  }
+
+  /** durable() but the folder fsync: resolves with the blob and the folders to fsync (once, whatever the caller). */
+  place(): Promise<{ blob: StoredBlob; folders: string[] }> {
+    this.placed ??= this.makeDurable();
+    return this.placed;
   }
 
   async discard(): Promise<void> {
@@ -457,12 +527,11 @@ class FileBlobWriter implements SpoolWriter {
     return blob;
   }
 
-  private async makeDurable(): Promise<StoredBlob> {
+  private async makeDurable(): Promise<{ blob: StoredBlob; folders: string[] }> {
     if (this.spool) {
       const blob = await this.flush();
       await this.close();
-      await this.store.publish(this.file, blob.key);
-      return blob;
+      return { blob, folders: await this.store.publish(this.file, blob.key) };
     }
     const blob = this.seal();
     try {
@@ -470,8 +539,7 @@ class FileBlobWriter implements SpoolWriter {
       if (this.error) throw this.error;
       await call<void>((cb) => fs.fdatasync(this.fd, cb));
       await this.close();
-      await this.store.commit(this.file, blob.key);
-      return blob;
+      return { blob, folders: await this.store.commit(this.file, blob.key) };
     } catch (err) {
       await this.close();
       await call<void>((cb) => fs.unlink(this.file, cb)).catch(() => undefined);

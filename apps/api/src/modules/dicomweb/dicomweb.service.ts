@@ -39,8 +39,13 @@ export interface StowResult {
 
 /** Parts stored at once per STOW request (parse, hash, fsync and index overlap). */
 const STOW_CONCURRENCY = 8;
-/** Parts indexed per statement (one commit). */
-const STOW_BATCH = 64;
+/**
+ * Parts indexed per statement (one commit). A batch is indexed while the parts after it are still read, so that
+ * what is left when the body ends is one small batch.
+ */
+const STOW_BATCH = 16;
+/** Batches waiting to be indexed before reading the body pauses. */
+const STOW_BATCHES_AHEAD = 2;
 
 type PartResult = { kind: 'stored'; item: DicomJsonObject; seriesId: string } | { kind: 'failed'; item: DicomJsonObject } | { kind: 'error'; error: unknown };
 
@@ -80,7 +85,8 @@ export class DicomwebService {
       },
     });
     // Parts are read one at a time, parsed and stored STOW_CONCURRENCY at a time, and indexed STOW_BATCH at a
-    // time in one statement and one commit; answers keep the request's order.
+    // time in one statement and one commit, one batch after the other while reading goes on; answers keep the
+    // request's order.
     type Slot = { kind: 'prepared'; prepared: PreparedInstance } | PartResult;
     const inFlight: Promise<Slot>[] = [];
     const ready: Slot[] = [];
@@ -106,8 +112,7 @@ export class DicomwebService {
         return failure(uids.sopClass, uids.sopInstance, failureFor(err.dicomCode), err.message);
       }
     };
-    const flush = async (): Promise<void> => {
-      const batch = ready.splice(0);
+    const index = async (batch: Slot[]): Promise<void> => {
       const prepared = batch.flatMap((s) => (s.kind === 'prepared' ? [s.prepared] : []));
       const indexed = await this.ingest.indexBatch(p.tenantId, prepared);
       let next = 0;
@@ -139,9 +144,21 @@ export class DicomwebService {
         }
       }
     };
+    // Batches are indexed in order, one at a time; `indexing` is the last of them (it rejects if any failed).
+    let indexing: Promise<void> = Promise.resolve();
+    let queued = 0;
+    const flush = (): void => {
+      if (ready.length === 0) return;
+      const batch = ready.splice(0);
+      queued++;
+      indexing = indexing.then(() => index(batch)).finally(() => queued--);
+      // Awaited below; observed here so that a failure while reading goes on is not an unhandled rejection.
+      indexing.catch(() => undefined);
+    };
     const settleOne = async (): Promise<void> => {
       ready.push(await inFlight.shift()!);
-      if (ready.length >= STOW_BATCH) await flush();
+      if (ready.length >= STOW_BATCH) flush();
+      if (queued > STOW_BATCHES_AHEAD) await indexing;
     };
     try {
       for await (const part of readMultipart(req, boundary, {
@@ -167,7 +184,8 @@ export class DicomwebService {
     } finally {
       try {
         ready.push(...(await Promise.all(inFlight.splice(0))));
-        await flush();
+        flush();
+        await indexing;
       } finally {
         await this.ingest.completeSeries(p.tenantId, [...seriesIds], p, { via: 'STOW-RS' });
       }

@@ -66,6 +66,7 @@ class MemoryWriter implements SpoolWriter {
   durable(): Promise<StoredBlob> {
     return Promise.resolve(this.seal());
   }
+  stage(): void {}
   discard(): Promise<void> {
     this.discarded = true;
     return Promise.resolve();
@@ -407,6 +408,7 @@ describe('DimseListener limits and shutdown', () => {
       seal: () => ({ key: 'x', sha256: 'x', size: seen.bytes }),
       readBack: () => Promise.reject(new Error('must not be read back')),
       durable: () => Promise.resolve({ key: 'x', sha256: 'x', size: seen.bytes }),
+      stage: () => undefined,
       discard: () => Promise.resolve(),
       file: 'memory',
       flush: () => Promise.resolve({ key: 'x', sha256: 'x', size: seen.bytes }),

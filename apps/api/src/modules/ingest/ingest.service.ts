@@ -8,7 +8,7 @@ import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
 import { LOGGER } from '../../oidc/oidc-provider.service.js';
-import type { BlobStore, SpooledFile, SpoolWriter, StoredBlob } from '@cruciate/blob';
+import type { BlobStore, BlobWriter, SpooledFile, SpoolWriter, StoredBlob } from '@cruciate/blob';
 import { IndexQueue } from './index-queue.js';
 import { IngestError } from './ingest.errors.js';
 import { IngestRepository, type InsertedInstance, type NewInstanceRow, type SeriesRow } from './ingest.repository.js';
@@ -38,11 +38,14 @@ export interface StoreOutcome {
   readonly seriesInstanceUid: string;
 }
 
-/** An instance parsed and written, not yet indexed; `durable` resolves once its blob is stored (fsync'd, renamed). */
+/**
+ * An instance parsed and written, not yet indexed: its blob is being made durable (staged: fdatasync and rename under
+ * way), and counts as stored once `blob.durable()` (or BlobStore.durableAll for many) has resolved.
+ */
 export interface PreparedInstance {
   readonly parsed: ParsedInstance;
   readonly row: NewInstanceRow;
-  readonly durable: Promise<StoredBlob>;
+  readonly blob: BlobWriter;
 }
 
 /** An instance streamed into the spool as it arrived (C-STORE): every byte written, plus its first bytes for the parser. */
@@ -223,7 +226,13 @@ export class IngestService implements OnApplicationShutdown {
    */
   private async indexSpooled(tenantId: string, items: readonly SpooledInstance[]): Promise<(StoreOutcome | Error)[]> {
     // A few at a time: the thread pool that runs file system calls is shared with the response path's fdatasync.
-    await inParallel(items, PUBLISH_CONCURRENCY, (i) => i.writer.durable());
+    // Links first, then each blob folder fsync'd once for the whole batch.
+    for (const placed of await this.blobs.durableAll(
+      items.map((i) => i.writer),
+      PUBLISH_CONCURRENCY,
+    )) {
+      if (placed instanceof Error) throw placed;
+    }
     let results: (InsertedInstance | Error)[];
     try {
       results = await this.repo.insertInstances(
@@ -256,7 +265,7 @@ export class IngestService implements OnApplicationShutdown {
           return conflictError(item.parsed.sopInstanceUid);
         }
         await item.writer.release();
-        return this.outcome({ parsed: item.parsed, row: item.row, durable: Promise.resolve(item.writer.seal()) }, result);
+        return this.outcome({ parsed: item.parsed, row: item.row }, result);
       }),
     );
   }
@@ -342,15 +351,12 @@ export class IngestService implements OnApplicationShutdown {
     const writer = await this.blobs.writer();
     writer.write(bytes);
     const blob = writer.seal();
-    const durable = writer.durable();
-    // Observed here so that a failure is not unhandled when the index write fails first; awaited by the index write.
-    durable.catch(() => undefined);
-    return { parsed, row: this.rowOf(tenantId, parsed, blob), durable };
+    writer.stage();
+    return { parsed, row: this.rowOf(tenantId, parsed, blob), blob: writer };
   }
 
   private async index(prepared: PreparedInstance): Promise<StoreOutcome> {
-    prepared.durable.catch(() => undefined);
-    return this.outcome(prepared, await this.repo.insertInstanceAfter(prepared.row, prepared.durable));
+    return this.outcome(prepared, await this.repo.insertInstanceAfter(prepared.row, prepared.blob.durable()));
   }
 
   private parseHead(head: Uint8Array, size: number): ParsedInstance | null {
@@ -369,17 +375,23 @@ export class IngestService implements OnApplicationShutdown {
    */
   async indexBatch(tenantId: string, prepared: readonly PreparedInstance[]): Promise<(StoreOutcome | IngestError)[]> {
     try {
+      // The rows are written while the blobs' folders are fsync'd, once each for the whole batch; the commit waits.
+      const durable = this.blobs.durableAll(prepared.map((p) => p.blob)).then((all) => {
+        const failed = all.find((b) => b instanceof Error);
+        if (failed) throw failed;
+      });
+      durable.catch(() => undefined);
       const results = await this.repo.insertInstancesAfter(
         tenantId,
         prepared.map((p) => p.row),
-        Promise.all(prepared.map((p) => p.durable)),
+        durable,
       );
       return results.map((r, i) => this.settle(prepared[i]!, r));
     } catch {
       const out: (StoreOutcome | IngestError)[] = [];
       for (const p of prepared) {
         try {
-          out.push(this.settle(p, await this.repo.insertInstanceAfter(p.row, p.durable)));
+          out.push(this.settle(p, await this.repo.insertInstanceAfter(p.row, p.blob.durable())));
         } catch (err) {
           out.push(err instanceof IngestError ? err : new IngestError('DICOM_REJECTED', 'the index refused this instance', 'INVALID_ATTRIBUTE'));
         }
@@ -388,7 +400,7 @@ export class IngestService implements OnApplicationShutdown {
     }
   }
 
-  private settle(p: PreparedInstance, r: InsertedInstance): StoreOutcome | IngestError {
+  private settle(p: Pick<PreparedInstance, 'parsed' | 'row'>, r: InsertedInstance): StoreOutcome | IngestError {
     try {
       return this.outcome(p, r);
     } catch (err) {
@@ -397,7 +409,7 @@ export class IngestService implements OnApplicationShutdown {
     }
   }
 
-  private outcome(p: PreparedInstance, result: InsertedInstance): StoreOutcome {
+  private outcome(p: Pick<PreparedInstance, 'parsed' | 'row'>, result: InsertedInstance): StoreOutcome {
     if (!result.inserted && result.storedSha256 !== p.row.instance.sha256) throw conflictError(p.parsed.sopInstanceUid);
     return {
       status: result.inserted ? 'STORED' : 'DUPLICATE',

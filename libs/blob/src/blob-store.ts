@@ -520,9 +520,9 @@ class FileBlobWriter implements SpoolWriter {
     const blob = this.seal();
     await this.drained();
     if (this.error) throw this.error;
-    await call<void>((cb) => fs.fdatasync(this.fd, cb));
-    // Unlinked meanwhile (another process's recovery took it for abandoned): never acknowledge what is gone.
-    const info = await call<fs.Stats>((cb) => fs.fstat(this.fd, cb));
+    // Unlinked meanwhile (another process's recovery took it for abandoned): never acknowledge what is gone. The
+    // link count is read while the data is flushed (two thread-pool calls at once, not one after the other).
+    const [, info] = await Promise.all([call<void>((cb) => fs.fdatasync(this.fd, cb)), call<fs.Stats>((cb) => fs.fstat(this.fd, cb))]);
     if (info.nlink === 0) throw new Error(`spool file ${this.file} was removed while it was written`);
     return blob;
   }

@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { parseInstance, parseInstanceHead, type ParsedInstance } from '@cruciate/dicom';
 import { compressWithGdcm, makeSeries } from '@cruciate/testing';
 import { IngestError } from '../ingest/ingest.errors.js';
-import type { ReceivedInstance, Receipt, StoreOutcome } from '../ingest/ingest.service.js';
+import type { EarlyLookup, ReceivedInstance, Receipt, StoreOutcome } from '../ingest/ingest.service.js';
 import type { SpoolWriter, StoredBlob } from '@cruciate/blob';
 import { DimseListener, type DimseHospital, type DimseIngest } from './dimse-listener.js';
 
@@ -80,6 +80,15 @@ class FakeIngest implements DimseIngest {
   readonly writers: MemoryWriter[] = [];
   private readonly seen = new Set<string>();
 
+  /** Index look-ups started by the listener, and for each stored instance the look-up it was handed. */
+  readonly lookups: string[] = [];
+  readonly lookupsHanded: (string | undefined)[] = [];
+
+  lookUpEarly(_tenantId: string, sopInstanceUid: string): EarlyLookup {
+    this.lookups.push(sopInstanceUid);
+    return { sopInstanceUid, startedAt: performance.now(), stored: Promise.resolve(null) };
+  }
+
   openWriter(): Promise<SpoolWriter> {
     const writer = new MemoryWriter();
     this.writers.push(writer);
@@ -87,6 +96,7 @@ class FakeIngest implements DimseIngest {
   }
 
   async storeReceived(tenantId: string, received: ReceivedInstance): Promise<Receipt> {
+    this.lookupsHanded.push(received.lookup?.sopInstanceUid);
     const outcome = await this.storeInstance(tenantId, await received.blob.readBack());
     return { status: outcome.status, sopInstanceUid: outcome.sopInstanceUid, indexed: Promise.resolve(outcome) };
   }
@@ -130,6 +140,8 @@ class FakeIngest implements DimseIngest {
     this.behaviour = 'store';
     this.stored.length = 0;
     this.completed.length = 0;
+    this.lookups.length = 0;
+    this.lookupsHanded.length = 0;
   }
 }
 
@@ -241,6 +253,9 @@ describe('DimseListener (dcmtk against the real socket)', () => {
     expect(result.code, result.output).toBe(0);
 
     expect(ingest.stored).toHaveLength(2);
+    // Each instance's index look-up started with its command, and went with its data set to ingest.
+    expect(ingest.lookups).toEqual(series.sopInstanceUids);
+    expect(ingest.lookupsHanded).toEqual(series.sopInstanceUids);
     for (const [i, call] of ingest.stored.entries()) {
       expect(call.tenantId).toBe('hospital-good');
       expect(datasetOf(call.bytes).equals(datasetOf(series.files[i]!))).toBe(true);

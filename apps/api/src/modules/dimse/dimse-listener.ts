@@ -4,7 +4,7 @@ import { HospitalStatus } from '@cruciate/contracts';
 import type { Logger } from '../../common/logger.js';
 import type { SpoolWriter } from '@cruciate/blob';
 import { IngestError } from '../ingest/ingest.errors.js';
-import type { IngestService } from '../ingest/ingest.service.js';
+import type { EarlyLookup, IngestService, ReceivedInstance } from '../ingest/ingest.service.js';
 import { CommandField, encodeResponse, parseCommand, type CommandRequest } from './command-set.js';
 import { DimseStatus, dimseStatusFor, errorComment, type DimseStatusResult } from './dimse-status.js';
 import { negotiateContext, STORAGE_SOP_CLASSES, stripUid, VERIFICATION_SOP_CLASS } from './negotiation.js';
@@ -43,7 +43,7 @@ export interface DimseHospital {
 }
 
 /** What the listener needs from IngestService (the real one is passed; tests pass a fake). */
-export type DimseIngest = Pick<IngestService, 'openWriter' | 'storeReceived' | 'completeSeries'>;
+export type DimseIngest = Pick<IngestService, 'openWriter' | 'lookUpEarly' | 'storeReceived' | 'completeSeries'>;
 
 export interface DimseListenerOptions {
   /** Bind address (DIMSE_HOST); never all interfaces unless asked for ('0.0.0.0' / '::'). */
@@ -333,7 +333,10 @@ class Session {
           transferSyntaxUid: context.transferSyntaxUid,
           sourceAeTitle: this.callingAe,
         });
-        message.store = new InstanceReceiver(this.takeWriter(), meta, this.deps.maxInstanceBytes, this.socket);
+        // The index look-up of the instance the command names runs while its data set arrives.
+        const sopInstanceUid = stripUid(request.affectedSopInstanceUid);
+        const lookup = sopInstanceUid !== '' ? this.deps.ingest.lookUpEarly(this.hospital!.id, sopInstanceUid) : undefined;
+        message.store = new InstanceReceiver(this.takeWriter(), meta, this.deps.maxInstanceBytes, this.socket, lookup);
       }
     }
     if (!request.hasDataSet) {
@@ -627,6 +630,7 @@ class InstanceReceiver {
     meta: Buffer,
     private readonly limit: number,
     private readonly socket: net.Socket,
+    private readonly lookup: EarlyLookup | undefined,
   ) {
     if (writer instanceof Promise) {
       this.waiting = [];
@@ -660,9 +664,9 @@ class InstanceReceiver {
   }
 
   /** Every byte written: what ingest needs. */
-  async complete(): Promise<{ head: Buffer; blob: SpoolWriter }> {
+  async complete(): Promise<ReceivedInstance> {
     const writer = await this.opened;
-    return { head: this.head.subarray(0, this.headBytes), blob: writer };
+    return { head: this.head.subarray(0, this.headBytes), blob: writer, lookup: this.lookup };
   }
 
   /** Drops the instance (refused, or the connection went away); never throws. */

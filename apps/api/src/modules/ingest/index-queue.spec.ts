@@ -47,6 +47,42 @@ describe('IndexQueue (group commit behind the C-STORE response)', () => {
     expect(queue.size).toBe(0);
   });
 
+  it('remembers indexed instances for memoryMs: later copies are told apart without the index, and early look-ups hold that long', async () => {
+    const { calls, index } = recorder();
+    const queue = new IndexQueue<string, string>(index, silent, { memoryMs: 60 });
+    const lookupStarted = performance.now();
+    expect(await (await accept(queue, 't', 'a')).done).toBe('indexed:a');
+    const again = await queue.claim('t', 'a', 'sha-a');
+    expect(again.kind).toBe('duplicate');
+    if (again.kind === 'duplicate') expect(await again.indexed).toBe('indexed:a');
+    expect((await queue.claim('t', 'a', 'other bytes')).kind).toBe('conflict');
+    expect((await queue.claim('t2', 'a', 'sha-a')).kind).toBe('new');
+    expect(queue.lookupHolds(lookupStarted)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    // Forgotten: the index decides again (a new claim), and a look-up that old no longer holds.
+    expect(queue.lookupHolds(lookupStarted)).toBe(false);
+    expect((await queue.claim('t', 'a', 'sha-a')).kind).toBe('new');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a refused instance is not remembered; forgetting early (too many) ends the look-ups that started before', async () => {
+    const { index } = recorder({ refuse: (item) => item === 'bad' });
+    const queue = new IndexQueue<string, string>(index, silent, { memoryMs: 60_000, maxRemembered: 2 });
+    await expect((await accept(queue, 't', 'bad')).done).rejects.toThrow(/refused/);
+    expect((await queue.claim('t', 'bad', 'sha-bad')).kind).toBe('new');
+    const before = performance.now();
+    for (const item of ['a', 'b']) await (await accept(queue, 't', item)).done;
+    expect(queue.lookupHolds(before)).toBe(true);
+    await (
+      await accept(queue, 't', 'c')
+    ).done;
+    // 'a' was forgotten before its time: a look-up started before it was indexed could have missed it.
+    expect(queue.lookupHolds(before)).toBe(false);
+    expect(queue.lookupHolds(performance.now())).toBe(true);
+    expect((await queue.claim('t', 'a', 'sha-a')).kind).toBe('new');
+    expect((await queue.claim('t', 'c', 'sha-c')).kind).toBe('duplicate');
+  });
+
   it('lingers for more instances before a batch that is not full (fewer commits)', async () => {
     const { calls, index } = recorder();
     const queue = new IndexQueue<string, string>(index, silent, { lingerMs: 40, maxBatch: 3 });

@@ -32,6 +32,13 @@ export interface IndexQueueOptions {
    * costs a WAL flush and per-statement work) in exchange for a little index latency behind the responses.
    */
   readonly lingerMs?: number;
+  /**
+   * How long an indexed instance is remembered: a claim on its UID meanwhile is answered from memory (duplicate or
+   * conflict), and a database look-up started less than this long ago still holds for it (see `lookupHolds`).
+   */
+  readonly memoryMs?: number;
+  /** Instances remembered at most: the oldest are forgotten first, and look-ups older than them no longer hold. */
+  readonly maxRemembered?: number;
 }
 
 interface Entry<T, R> {
@@ -55,6 +62,12 @@ export class IndexQueue<T, R> {
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly lingerMs: number;
+  private readonly memoryMs: number;
+  private readonly maxRemembered: number;
+  /** Instances indexed lately (insertion order = age). */
+  private readonly recent = new Map<string, { readonly sha256: string; readonly indexed: Promise<R>; readonly at: number }>();
+  /** When the latest instance forgotten before memoryMs had passed (too many remembered) was indexed. */
+  private forgottenEarly = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly indexBatch: BatchIndexer<T, R>,
@@ -65,6 +78,16 @@ export class IndexQueue<T, R> {
     this.attempts = options.attempts ?? 8;
     this.backoffMs = options.backoffMs ?? 50;
     this.lingerMs = options.lingerMs ?? 0;
+    this.memoryMs = options.memoryMs ?? 0;
+    this.maxRemembered = options.maxRemembered ?? 100_000;
+  }
+
+  /**
+   * Whether the answer of an index look-up for a SOP Instance UID, started at `startedAt` (performance.now()), still
+   * holds when its copy is claimed now: everything this queue indexed since then is remembered, so claim() finds it.
+   */
+  lookupHolds(startedAt: number): boolean {
+    return performance.now() - startedAt < this.memoryMs && startedAt > this.forgottenEarly;
   }
 
   /** Instances claimed and not yet indexed (all tenants). */
@@ -82,6 +105,8 @@ export class IndexQueue<T, R> {
     for (;;) {
       const existing = this.pending.get(key);
       if (!existing) {
+        const known = this.remembered(key);
+        if (known) return known.sha256 === sha256 ? { kind: 'duplicate', indexed: known.indexed } : { kind: 'conflict' };
         const entry: Pending<R> = { sha256, accepted: deferred<boolean>(), indexed: deferred<R>() };
         entry.indexed.promise.catch(() => undefined);
         this.pending.set(key, entry);
@@ -91,7 +116,10 @@ export class IndexQueue<T, R> {
             entry.accepted.resolve(true);
             const done = this.enqueue(tenantId, item);
             done.then(
-              (value) => entry.indexed.resolve(value),
+              (value) => {
+                entry.indexed.resolve(value);
+                this.remember(key, sha256, entry.indexed.promise);
+              },
               (err: unknown) => entry.indexed.reject(err),
             );
             void done.finally(() => this.pending.delete(key)).catch(() => undefined);
@@ -106,6 +134,29 @@ export class IndexQueue<T, R> {
       if (existing.sha256 !== sha256) return { kind: 'conflict' };
       if (await existing.accepted.promise) return { kind: 'duplicate', indexed: existing.indexed.promise };
       // The first copy was refused: this one is the first now.
+    }
+  }
+
+  private remember(key: string, sha256: string, indexed: Promise<R>): void {
+    if (this.memoryMs <= 0) return;
+    this.recent.delete(key);
+    this.recent.set(key, { sha256, indexed, at: performance.now() });
+    this.forget();
+  }
+
+  private remembered(key: string): { readonly sha256: string; readonly indexed: Promise<R> } | undefined {
+    this.forget();
+    return this.recent.get(key);
+  }
+
+  private forget(): void {
+    const cutoff = performance.now() - this.memoryMs;
+    for (const [key, known] of this.recent) {
+      if (known.at >= cutoff) {
+        if (this.recent.size <= this.maxRemembered) break;
+        this.forgottenEarly = Math.max(this.forgottenEarly, known.at);
+      }
+      this.recent.delete(key);
     }
   }
 

@@ -222,6 +222,43 @@ describe('ingest: index and transactional hand-off to inference', () => {
     for (const f of await spoolFiles(hospital.id)) expect((await stat(f)).size).toBe(0);
   });
 
+  it('C-STORE path: the look-up started with the command is used only for the instance it names, and misses nothing indexed since', async () => {
+    const series = makeSeries({ plane: 'sagittal', slices: 2, rows: 32, columns: 32 });
+    const [first, second] = series.files as [Buffer, Buffer];
+    const alter = (bytes: Buffer) => {
+      const altered = Buffer.from(bytes);
+      altered[altered.length - 1] = altered.at(-1)! ^ 0xff;
+      return altered;
+    };
+    const ingest = make(queue);
+    const send = async (bytes: Buffer, lookup?: ReturnType<IngestService['lookUpEarly']>) => {
+      const writer = await ingest.openWriter(hospital.id);
+      writer.write(bytes);
+      return ingest.storeReceived(hospital.id, { head: bytes, blob: writer, lookup });
+    };
+    // Started before the first copy was indexed: it found nothing, yet the other bytes that follow are refused.
+    const early = ingest.lookUpEarly(hospital.id, series.sopInstanceUids[0]!);
+    expect(await early.stored).toBeNull();
+    await (
+      await send(first)
+    ).indexed;
+    await expect(send(alter(first), early)).rejects.toMatchObject({ code: 'INSTANCE_CONFLICT' });
+    // A look-up of another instance is not taken for this one.
+    await (
+      await send(second)
+    ).indexed;
+    const elsewhere = ingest.lookUpEarly(hospital.id, '2.25.1');
+    await expect(send(alter(second), elsewhere)).rejects.toMatchObject({ code: 'INSTANCE_CONFLICT' });
+    // And one that names it answers for it.
+    const named = ingest.lookUpEarly(hospital.id, series.sopInstanceUids[1]!);
+    expect(await named.stored).toMatchObject({ sha256: createHash('sha256').update(second).digest('hex') });
+    expect((await send(second, named)).status).toBe('DUPLICATE');
+    const rows = await systemQuery<{ sha256: string }>(`SELECT sha256 FROM instance WHERE sop_instance_uid = ANY($1) ORDER BY sop_instance_uid`, [
+      series.sopInstanceUids,
+    ]);
+    expect(rows).toHaveLength(2);
+  });
+
   it('group commit: instances received together are indexed in few statements, in order, with one series count', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 24, rows: 32, columns: 32 });
     const ingest = make(queue);

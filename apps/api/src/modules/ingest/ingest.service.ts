@@ -18,6 +18,8 @@ import type { PatientKeyer } from './patient-key.js';
 export const BLOB_STORE = Symbol('BLOB_STORE');
 /** Group commit of the C-STORE index: a batch waits this long for more instances (see IndexQueue). */
 const SPOOL_INDEX_LINGER_MS = 40;
+/** How long instances indexed by the group commit are remembered (an early look-up older than this is repeated). */
+const INDEXED_MEMORY_MS = 30_000;
 /** Bytes the head parser gets (as much as the C-STORE listener keeps in memory per instance). */
 const PARSE_HEAD_BYTES = 64 * 1024;
 /** Blobs of a group commit linked into their content addresses at once (see indexSpooled). */
@@ -53,6 +55,8 @@ export interface ReceivedInstance {
   /** The first bytes of the Part 10 object (a bounded prefix; the whole object when it is small). */
   readonly head: Uint8Array;
   readonly blob: SpoolWriter;
+  /** The index look-up of the SOP Instance UID the command announced, if one was started. */
+  readonly lookup?: EarlyLookup;
 }
 
 /**
@@ -64,6 +68,17 @@ export interface Receipt {
   readonly status: 'STORED' | 'DUPLICATE';
   readonly sopInstanceUid: string;
   readonly indexed: Promise<StoreOutcome>;
+}
+
+/**
+ * A look-up of a SOP Instance UID in the index started before the instance's bytes arrived (C-STORE: the command
+ * names the instance), so that its round trip overlaps the transfer.
+ */
+export interface EarlyLookup {
+  readonly sopInstanceUid: string;
+  /** performance.now() before the query was sent. */
+  readonly startedAt: number;
+  readonly stored: ReturnType<IngestRepository['storedInstance']>;
 }
 
 /** A spooled instance waiting for its index row. */
@@ -116,6 +131,7 @@ export class IngestService implements OnApplicationShutdown {
   ) {
     this.spoolIndex = new IndexQueue((tenantId, items) => this.indexSpooled(tenantId, items), logger.child({ component: 'ingest' }), {
       lingerMs: SPOOL_INDEX_LINGER_MS,
+      memoryMs: INDEXED_MEMORY_MS,
     });
   }
 
@@ -160,6 +176,18 @@ export class IngestService implements OnApplicationShutdown {
     return this.blobs.spoolWriter(tenantId);
   }
 
+  /**
+   * Starts the index look-up of an instance about to arrive (storeReceived uses it when it names the same instance
+   * and is recent enough that nothing this process indexed since is missed; see IndexQueue.lookupHolds).
+   */
+  lookUpEarly(tenantId: string, sopInstanceUid: string): EarlyLookup {
+    const startedAt = performance.now();
+    const stored = this.repo.storedInstance(tenantId, sopInstanceUid);
+    // Observed: an instance that never arrives (aborted association) leaves its look-up unused.
+    stored.catch(() => undefined);
+    return { sopInstanceUid, startedAt, stored };
+  }
+
   /** Parse, validate and store one instance, index it, and say what happened. */
   async storeInstance(tenantId: string, bytes: Uint8Array): Promise<StoreOutcome> {
     const prepared = await this.prepare(tenantId, bytes);
@@ -167,40 +195,47 @@ export class IngestService implements OnApplicationShutdown {
   }
 
   /**
-   * The latency path (C-STORE). An instance already streamed into the spool is parsed from its head (the whole object
-   * is read back only when the head cannot decide); then, at the same time, its spool file is flushed (one fdatasync:
-   * the bytes survive a crash from here on) and the index is asked whether this SOP Instance UID is stored already.
-   * It resolves as soon as the instance may be acknowledged; the index row follows in a group commit (`indexed`),
-   * whose spool file recovery indexes again should the process die first. Refused instances leave nothing behind.
+   * The latency path (C-STORE). An instance already streamed into the spool is flushed at once (one fdatasync: the
+   * bytes survive a crash from then on) while it is parsed from its head (the whole object is read back only when the
+   * head cannot decide) and the index is asked whether its SOP Instance UID is stored already: the look-up the
+   * listener started when the command arrived (`lookup`), when it still holds, or a new one. It resolves as soon as
+   * the instance may be acknowledged; the index row follows in a group commit (`indexed`), whose spool file recovery
+   * indexes again should the process die first. Refused instances leave nothing behind.
    */
   async storeReceived(tenantId: string, received: ReceivedInstance): Promise<Receipt> {
     const writer = received.blob;
     const blob = writer.seal();
+    const flushed = writer.flush();
+    flushed.catch(() => undefined);
+    // Not this copy after all: close the file only once no fdatasync is using its descriptor.
+    const discard = async (): Promise<void> => {
+      await flushed.catch(() => undefined);
+      await writer.discard();
+    };
     let parsed: ParsedInstance;
     try {
       parsed = this.parseHead(received.head, blob.size) ?? this.parseWhole(await writer.readBack());
     } catch (err) {
-      await writer.discard();
+      await discard();
       throw err;
     }
     const sopInstanceUid = parsed.sopInstanceUid;
     const claim = await this.spoolIndex.claim(tenantId, sopInstanceUid, blob.sha256);
     if (claim.kind !== 'new') {
-      await writer.discard();
+      await discard();
       if (claim.kind === 'conflict') throw conflictError(sopInstanceUid);
       return { status: 'DUPLICATE', sopInstanceUid, indexed: claim.indexed.then((o) => ({ ...o, status: 'DUPLICATE' as const })) };
     }
-    const flushed = writer.flush();
-    flushed.catch(() => undefined);
-    // Not this copy after all: release the claim, and close the file only once no fdatasync is using its descriptor.
     const drop = async (): Promise<void> => {
       claim.cancel();
-      await flushed.catch(() => undefined);
-      await writer.discard();
+      await discard();
     };
     let stored: Awaited<ReturnType<IngestRepository['storedInstance']>>;
     try {
-      stored = await this.repo.storedInstance(tenantId, sopInstanceUid);
+      const early = received.lookup;
+      stored = await (early?.sopInstanceUid === sopInstanceUid && this.spoolIndex.lookupHolds(early.startedAt)
+        ? early.stored
+        : this.repo.storedInstance(tenantId, sopInstanceUid));
       if (!stored) await flushed;
     } catch (err) {
       await drop();

@@ -3,7 +3,8 @@
 // `npm run bench` (after `npm run build`). Runs in a private network namespace with only loopback; see README.
 
 import { spawnSync } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -104,6 +105,8 @@ async function bench(procs) {
   }
 
   const runs = [];
+  /** Our listener's C-STORE phases over the timed runs (sums and counts from /metrics). */
+  const phaseTotals = {};
   const storescpCount = async () => (await readdir(storescp.outDir)).length;
 
   // Each round: C-STORE of that round's set to every server (the same files, one association each), then STOW-RS of
@@ -119,7 +122,9 @@ async function bench(procs) {
       const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : t.server === 'storescp' ? await storescpCount() : 0;
       flushDirtyPages();
       log(`${tag}: C-STORE ${n} files to ${t.server} (AE ${t.calledAe}, one association, TCP_NODELAY=1)`);
+      const phasesBefore = t.server === 'cruciate' ? await storePhases(cruciate.url) : null;
       const r = await storescu({ calledAe: t.calledAe, port: t.port, files: cstoreFiles });
+      if (phasesBefore) addPhases(phaseTotals, phasesBefore, await storePhases(cruciate.url));
       check(r.code === 0, `storescu to ${t.server} exited ${r.code ?? r.signal}: ${r.output.slice(-1500)}`);
       check(r.success === n && r.failures === 0, `C-STORE to ${t.server}: ${r.success} success, ${r.failures} failure responses of ${n} files`);
       runs.push(row('C-STORE', t.server, n, r.seconds, round + 1));
@@ -181,6 +186,23 @@ async function bench(procs) {
       stowCruciateVsOrthanc: roundRatio('STOW-RS', 'cruciate', 'orthanc'),
     },
   };
+  // Where our C-STORE time goes, and what one flush costs on this disk: the ceiling of any listener that flushes
+  // each instance before it answers (as ours must) is storescp's time per instance (receive and write, no flush, no
+  // index) plus one fdatasync.
+  flushDirtyPages();
+  const flush = await measureFlush(path.join(work, 'flush-probe'), bytesPerFile, 200);
+  const perInstanceMs = (server) => 1000 / rate('C-STORE', server);
+  const ceilingMs = perInstanceMs('storescp') + flush.medianMs;
+  const cstoreBudget = {
+    phasesMs: Object.fromEntries(Object.entries(phaseTotals).map(([phase, t]) => [phase, round((t.sum / t.count) * 1000, 2)])),
+    wallMsPerInstance: Object.fromEntries(targets.map((t) => [t.server, round(perInstanceMs(t.server), 2)])),
+    fdatasyncNewFileMs: flush,
+    ceiling: {
+      msPerInstance: round(ceilingMs, 2),
+      filesPerSecond: round(1000 / ceilingMs, 1),
+      vsOrthanc: round(1000 / ceilingMs / rate('C-STORE', 'orthanc'), 2),
+    },
+  };
   const verdict = {
     cstore: ratios.cstoreCruciateVsOrthanc >= TARGET ? 'PASS' : 'MISS',
     stow: ratios.stowCruciateVsOrthanc >= TARGET ? 'PASS' : 'MISS',
@@ -216,6 +238,7 @@ async function bench(procs) {
     runs,
     medians,
     ratios,
+    cstoreBudget,
     target: { ratio: TARGET, ...verdict },
     problems,
   };
@@ -228,6 +251,44 @@ async function bench(procs) {
     return 1;
   }
   return 0;
+}
+
+/** Sums and counts of cruciate_api_dimse_store_phase_seconds by phase. */
+async function storePhases(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out = {};
+  for (const m of text.matchAll(/^cruciate_api_dimse_store_phase_seconds_(sum|count)\{phase="(\w+)"\} (\S+)$/gm)) {
+    out[m[2]] ??= { sum: 0, count: 0 };
+    out[m[2]][m[1]] = Number(m[3]);
+  }
+  return out;
+}
+
+function addPhases(totals, before, after) {
+  for (const [phase, a] of Object.entries(after)) {
+    const b = before[phase] ?? { sum: 0, count: 0 };
+    totals[phase] ??= { sum: 0, count: 0 };
+    totals[phase].sum += a.sum - b.sum;
+    totals[phase].count += a.count - b.count;
+  }
+}
+
+/** Writes `count` new files of `bytes` bytes one after the other, each fdatasync'd: the latency of one flush here. */
+async function measureFlush(dir, bytes, count) {
+  await mkdir(dir, { recursive: true });
+  const data = Buffer.alloc(bytes, 0x5a);
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const fd = openSync(path.join(dir, `${i}.bin`), 'wx');
+    writeSync(fd, data);
+    const t0 = performance.now();
+    fdatasyncSync(fd);
+    times.push(performance.now() - t0);
+    closeSync(fd);
+  }
+  await rm(dir, { recursive: true, force: true });
+  times.sort((a, b) => a - b);
+  return { files: count, bytes, medianMs: round(times[Math.floor(count / 2)], 2), p90Ms: round(times[Math.floor(count * 0.9)], 2) };
 }
 
 function row(p, server, files, seconds, roundNo) {
@@ -308,5 +369,24 @@ function printReport(results) {
   out.push(`C-STORE  cruciate / orthanc  = ${ratios.cstoreCruciateVsOrthanc.toFixed(2)}x  (target >= ${target.ratio}x): ${target.cstore}`);
   out.push(`C-STORE  cruciate / storescp = ${ratios.cstoreCruciateVsStorescp.toFixed(2)}x`);
   out.push(`STOW-RS  cruciate / orthanc  = ${ratios.stowCruciateVsOrthanc.toFixed(2)}x  (target >= ${target.ratio}x): ${target.stow}`);
+  const b = results.cstoreBudget;
+  const ms = (x) => `${x.toFixed(2)} ms`;
+  out.push('');
+  out.push("C-STORE, one association: where an instance's time goes (ms per instance)");
+  out.push(
+    `  wall clock (median rounds): ${Object.entries(b.wallMsPerInstance)
+      .map(([s, v]) => `${s} ${ms(v)}`)
+      .join(', ')}`,
+  );
+  const phases = ['peer', 'transfer', 'answer'].filter((p) => b.phasesMs[p] !== undefined);
+  out.push(
+    `  our listener (/metrics, mean of the timed runs): ${phases.map((p) => `${p} ${ms(b.phasesMs[p])}`).join(' + ')} = ${ms(phases.reduce((a, p) => a + b.phasesMs[p], 0))}`,
+  );
+  out.push(
+    `  one fdatasync of a new ${b.fdatasyncNewFileMs.bytes}-byte file on this disk: median ${ms(b.fdatasyncNewFileMs.medianMs)}, p90 ${ms(b.fdatasyncNewFileMs.p90Ms)}`,
+  );
+  out.push(
+    `  ceiling of a listener that flushes each instance before answering: storescp's ${ms(b.wallMsPerInstance.storescp)} + one flush = ${ms(b.ceiling.msPerInstance)} -> ${b.ceiling.filesPerSecond} files/s = ${b.ceiling.vsOrthanc.toFixed(2)}x Orthanc`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }

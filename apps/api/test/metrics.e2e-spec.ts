@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { clientCredentialsToken, createTestHospital, gql, makeSeries, signInWithPkce, stow, systemQuery } from '@cruciate/testing';
+import { promisify } from 'node:util';
+import { clientCredentialsToken, createTestHospital, gql, makeSeries, signInWithPkce, stow, systemQuery, writeDicomFiles } from '@cruciate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../src/bootstrap/platform.js';
 import { startTestPlatform } from './test-platform.js';
@@ -70,6 +72,24 @@ describe('Prometheus metrics (GET /metrics)', () => {
     expect(samples(text, 'cruciate_api_ingest_unindexed_instances')[0]?.value).toBe(0);
     const recovered = samples(text, 'cruciate_api_ingest_spool_recovered');
     expect(recovered.map((s) => s.labels['outcome']).sort()).toEqual(['failed', 'indexed', 'quarantined', 'removedEmpty']);
+  });
+
+  it("times each C-STORE by phase: transfer, our answer, and the peer's turn between instances", async () => {
+    const h = await createTestHospital();
+    const phaseCounts = (text: string): Record<string, number> =>
+      Object.fromEntries(samples(text, 'cruciate_api_dimse_store_phase_seconds_count').map((s) => [s.labels['phase'] ?? '', s.value]));
+    const before = phaseCounts(await scrape(platform));
+    const paths = await writeDicomFiles(makeSeries({ plane: 'sagittal', slices: 3, rows: 32, columns: 32 }).files);
+    await promisify(execFile)('storescu', ['-aec', h.aeTitle, '127.0.0.1', String(platform.dimsePort), ...paths], {
+      env: { ...process.env, TCP_NODELAY: '1' },
+    });
+    const text = await scrape(platform);
+    const after = phaseCounts(text);
+    expect((after['transfer'] ?? 0) - (before['transfer'] ?? 0)).toBe(3);
+    expect((after['answer'] ?? 0) - (before['answer'] ?? 0)).toBe(3);
+    expect((after['peer'] ?? 0) - (before['peer'] ?? 0)).toBe(2);
+    const answerSum = samples(text, 'cruciate_api_dimse_store_phase_seconds_sum').find((s) => s.labels['phase'] === 'answer')!;
+    expect(answerSum.value).toBeGreaterThan(0);
   });
 
   it('reports the inference queue depth by pg-boss state, read from the database on each scrape', async () => {

@@ -211,6 +211,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         maxInstanceBytes: config.MAX_INSTANCE_BYTES,
         maxConnections: config.DIMSE_MAX_ASSOCIATIONS,
         shutdownTimeoutMs: config.SHUTDOWN_GRACE_MS,
+        observePhase: (phase, seconds) => metrics.dimseStorePhases.observe({ phase }, seconds),
         resolveHospital: (ae) => db.forSystem('DIMSE association: called AE title -> hospital', () => hospitals.findByAeTitle(ae)),
       });
       dimsePort = (await step('dimse', () => dimse!.start())).port;

@@ -179,6 +179,7 @@ describe('DimseListener (dcmtk against the real socket)', () => {
   const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
   let listener: DimseListener;
   let port: number;
+  const phases: { phase: string; seconds: number }[] = [];
   let dir: string;
 
   const echo = (calledAe: string, callingAe = 'ECHOSCU') => run('echoscu', ['-aet', callingAe, '-aec', calledAe, '127.0.0.1', String(port)]);
@@ -203,6 +204,7 @@ describe('DimseListener (dcmtk against the real socket)', () => {
       ingest,
       resolveHospital: (calledAe) => (calledAe === 'BROKENAE' ? Promise.reject(new Error('database down')) : Promise.resolve(HOSPITALS[calledAe] ?? null)),
       logger,
+      observePhase: (phase, seconds) => phases.push({ phase, seconds }),
     });
     ({ port } = await listener.start());
   });
@@ -212,7 +214,10 @@ describe('DimseListener (dcmtk against the real socket)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  beforeEach(() => ingest.reset());
+  beforeEach(() => {
+    ingest.reset();
+    phases.length = 0;
+  });
 
   it('binds only the address it was given', () => {
     expect(listener.address()).toMatchObject({ address: '127.0.0.1', port });
@@ -256,6 +261,9 @@ describe('DimseListener (dcmtk against the real socket)', () => {
     // Each instance's index look-up started with its command, and went with its data set to ingest.
     expect(ingest.lookups).toEqual(series.sopInstanceUids);
     expect(ingest.lookupsHanded).toEqual(series.sopInstanceUids);
+    // Per instance: its transfer and our answer; between the two instances, the peer's turn.
+    expect(phases.map((p) => p.phase).sort()).toEqual(['answer', 'answer', 'peer', 'transfer', 'transfer']);
+    for (const p of phases) expect(p.seconds).toBeGreaterThanOrEqual(0);
     for (const [i, call] of ingest.stored.entries()) {
       expect(call.tenantId).toBe('hospital-good');
       expect(datasetOf(call.bytes).equals(datasetOf(series.files[i]!))).toBe(true);

@@ -64,7 +64,16 @@ export interface DimseListenerOptions {
   readonly shutdownTimeoutMs?: number;
   /** Most simultaneous connections; further ones are refused by the kernel backlog / closed. Default 100. */
   readonly maxConnections?: number;
+  /** Told the seconds of each C-STORE phase (metrics; see ApiMetrics.dimseStorePhases). */
+  readonly observePhase?: (phase: StorePhase, seconds: number) => void;
 }
+
+/**
+ * Where a C-STORE's time goes, per instance. On one association instances go one after the other, so the three add
+ * up to the time per instance: `transfer` (its command to the last fragment of its data set), `answer` (that fragment
+ * to our response) and `peer` (our response to the next command).
+ */
+export type StorePhase = 'transfer' | 'answer' | 'peer';
 
 const DEFAULT_MAX_INSTANCE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_PDU_LENGTH = 262_144;
@@ -153,6 +162,7 @@ export class DimseListener {
       maxPduLength,
       idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       isStopping: () => this.stopping,
+      observePhase: this.options.observePhase ?? (() => undefined),
     });
     this.sessions.add(session);
     void session.done.then(() => this.sessions.delete(session));
@@ -167,6 +177,7 @@ interface SessionDeps {
   readonly maxPduLength: number;
   readonly idleTimeoutMs: number;
   readonly isStopping: () => boolean;
+  readonly observePhase: (phase: StorePhase, seconds: number) => void;
 }
 
 /** First bytes of each instance kept in memory for the header parser (the rest only goes to disk). */
@@ -188,6 +199,9 @@ interface IncomingMessage {
   command: Buffer[];
   request: CommandRequest | null;
   store: InstanceReceiver | null;
+  /** performance.now() when the command was complete, and when the data set was. */
+  commandAt: number;
+  dataSetAt: number;
 }
 
 /** One TCP connection: at most one association. */
@@ -205,6 +219,8 @@ class Session {
   private readonly contexts = new Map<number, AcceptedContext>();
   private message: IncomingMessage | null = null;
   private readonly seriesIds = new Set<string>();
+  /** When the last C-STORE response went out (0: none since the last command), for the `peer` phase. */
+  private answeredAt = 0;
   private readonly inflight = new Set<Promise<unknown>>();
   private finishing: Promise<void> | null = null;
   private counts = { stored: 0, duplicates: 0, failed: 0, unindexed: 0 };
@@ -295,13 +311,18 @@ class Session {
     let message = this.message;
     if (isCommand) {
       if (message === null) {
-        message = { contextId, command: [], request: null, store: null };
+        message = { contextId, command: [], request: null, store: null, commandAt: 0, dataSetAt: 0 };
         this.message = message;
       } else if (message.request !== null || message.contextId !== contextId) {
         throw new PduError('command fragment where a data set fragment was expected', AbortReason.UNEXPECTED_PARAMETER);
       }
       message.command.push(Buffer.from(data));
-      if (last) this.onCommand(message, parseCommand(Buffer.concat(message.command)));
+      if (last) {
+        message.commandAt = performance.now();
+        if (this.answeredAt > 0) this.deps.observePhase('peer', (message.commandAt - this.answeredAt) / 1000);
+        this.answeredAt = 0;
+        this.onCommand(message, parseCommand(Buffer.concat(message.command)));
+      }
       return;
     }
     if (message === null || message.request === null || message.contextId !== contextId || !message.request.hasDataSet) {
@@ -309,6 +330,7 @@ class Session {
     }
     message.store?.write(data);
     if (last) {
+      message.dataSetAt = performance.now();
       this.message = null;
       this.dispatch(message);
     }
@@ -386,6 +408,11 @@ class Session {
         request.commandField === CommandField.C_ECHO_RQ ? this.echo(message.contextId, request) : await this.onStore(message.contextId, request, message.store);
       if (this.socket.destroyed) return;
       for (const part of pDataTf(message.contextId, true, encodeResponse(response), this.peerMaxPdu)) this.socket.write(part);
+      if (request.commandField === CommandField.C_STORE_RQ && message.dataSetAt > 0) {
+        this.answeredAt = performance.now();
+        this.deps.observePhase('transfer', (message.dataSetAt - message.commandAt) / 1000);
+        this.deps.observePhase('answer', (this.answeredAt - message.dataSetAt) / 1000);
+      }
     })();
     this.track(work).catch((err: unknown) => this.fail(err, 'DIMSE request'));
   }

@@ -28,6 +28,7 @@ export class ApiMetrics {
   readonly studyEvents: Counter;
   readonly studyEventsDropped: Counter;
   readonly studyEventsListening: Gauge;
+  readonly dimseStorePhases: Histogram<'phase'>;
   private sources: ApiMetricsSources | null = null;
 
   constructor(options: { readonly defaultMetrics: boolean }) {
@@ -77,6 +78,15 @@ export class ApiMetrics {
         const counts = sources()?.spoolRecovered?.() ?? {};
         for (const outcome of ['indexed', 'removedEmpty', 'quarantined', 'failed']) this.set({ outcome }, counts[outcome] ?? 0);
       },
+    });
+    this.dimseStorePhases = new Histogram({
+      name: `${METRIC_PREFIX}dimse_store_phase_seconds`,
+      help:
+        'C-STORE time per instance by phase: transfer (its command to the last fragment of its data set), answer (that ' +
+        'fragment to our response: parse, flush, look-up), peer (our response to the next command on the association)',
+      labelNames: ['phase'],
+      buckets: [0.0005, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5, 10],
+      registers,
     });
     this.studyEvents = new Counter({
       name: `${METRIC_PREFIX}study_events_received_total`,

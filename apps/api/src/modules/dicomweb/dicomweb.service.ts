@@ -40,12 +40,13 @@ export interface StowResult {
 /** Parts stored at once per STOW request (parse, hash, fsync and index overlap). */
 const STOW_CONCURRENCY = 8;
 /**
- * Parts indexed per statement (one commit). A batch is indexed while the parts after it are still read, so that
- * what is left when the body ends is one small batch.
+ * Most parts indexed per statement (one commit). Parts are indexed while the ones after them are still read: each
+ * batch takes what is ready when the one before has committed (group commit), so what is left when the body ends is
+ * what arrived during the last commit.
  */
-const STOW_BATCH = 16;
-/** Batches waiting to be indexed before reading the body pauses. */
-const STOW_BATCHES_AHEAD = 2;
+const STOW_BATCH = 64;
+/** Parts ready and not yet indexed before reading the body pauses. */
+const STOW_MAX_UNINDEXED = 2 * STOW_BATCH;
 
 type PartResult = { kind: 'stored'; item: DicomJsonObject; seriesId: string } | { kind: 'failed'; item: DicomJsonObject } | { kind: 'error'; error: unknown };
 
@@ -84,9 +85,9 @@ export class DicomwebService {
         '00000902': attr('LO', comment.slice(0, 64)),
       },
     });
-    // Parts are read one at a time, parsed and stored STOW_CONCURRENCY at a time, and indexed STOW_BATCH at a
-    // time in one statement and one commit, one batch after the other while reading goes on; answers keep the
-    // request's order.
+    // Parts are read one at a time, parsed and stored STOW_CONCURRENCY at a time, and indexed in batches (one
+    // statement and one commit each, one batch after the other) while reading goes on; answers keep the request's
+    // order.
     type Slot = { kind: 'prepared'; prepared: PreparedInstance } | PartResult;
     const inFlight: Promise<Slot>[] = [];
     const ready: Slot[] = [];
@@ -144,21 +145,25 @@ export class DicomwebService {
         }
       }
     };
-    // Batches are indexed in order, one at a time; `indexing` is the last of them (it rejects if any failed).
-    let indexing: Promise<void> = Promise.resolve();
-    let queued = 0;
-    const flush = (): void => {
-      if (ready.length === 0) return;
-      const batch = ready.splice(0);
-      queued++;
-      indexing = indexing.then(() => index(batch)).finally(() => queued--);
-      // Awaited below; observed here so that a failure while reading goes on is not an unhandled rejection.
-      indexing.catch(() => undefined);
+    // One indexing loop per request: while parts are ready, index up to STOW_BATCH of them, in order. `indexing`
+    // settles when the loop has nothing left (it rejects if a batch failed; later parts are then left unindexed).
+    let indexing: Promise<void> | null = null;
+    const indexReady = async (): Promise<void> => {
+      while (ready.length > 0) await index(ready.splice(0, STOW_BATCH));
     };
+    const kick = (): Promise<void> => {
+      indexing ??= indexReady().finally(() => {
+        indexing = null;
+      });
+      // Awaited where it matters; observed here so that a failure while reading goes on is not an unhandled rejection.
+      indexing.catch(() => undefined);
+      return indexing;
+    };
+    const indexFailure: { error: Error | null } = { error: null };
     const settleOne = async (): Promise<void> => {
       ready.push(await inFlight.shift()!);
-      if (ready.length >= STOW_BATCH) flush();
-      if (queued > STOW_BATCHES_AHEAD) await indexing;
+      kick().catch((err: unknown) => (indexFailure.error ??= err instanceof Error ? err : new Error(String(err))));
+      if (ready.length >= STOW_MAX_UNINDEXED) await kick();
     };
     try {
       for await (const part of readMultipart(req, boundary, {
@@ -184,12 +189,13 @@ export class DicomwebService {
     } finally {
       try {
         ready.push(...(await Promise.all(inFlight.splice(0))));
-        flush();
-        await indexing;
+        while (ready.length > 0 || indexing) await kick();
       } finally {
         await this.ingest.completeSeries(p.tenantId, [...seriesIds], p, { via: 'STOW-RS' });
       }
     }
+    // A batch that failed while the body was still read (the request fails, as it would have at the end).
+    if (indexFailure.error) throw indexFailure.error;
     const body: DicomJsonObject = {};
     if (studyUidFromPath) body['00081190'] = attr('UR', this.url(`/studies/${studyUidFromPath}`));
     if (referenced.length > 0) body['00081199'] = { vr: 'SQ', Value: referenced };

@@ -87,6 +87,31 @@ describe('FilesystemBlobStore', () => {
     await store.closeSpool();
   });
 
+  it('writes on the event loop while that stays quick; after a slow write, through the thread pool, same bytes', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+    const store = new FilesystemBlobStore(root, 'host-a');
+    const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 13) % 251));
+    const direct = await store.spoolWriter('t');
+    direct.write(bytes.subarray(0, 70_000));
+    // Already in the file when write() returns: nothing pending, nothing to wait for before the flush.
+    expect(direct.pendingBytes).toBe(0);
+    expect((await stat(direct.file)).size).toBe(70_000);
+    direct.write(bytes.subarray(70_000));
+    await direct.flush();
+    expect(await readFile(direct.file)).toEqual(bytes);
+
+    store.wroteDirect(50); // as if the kernel had throttled a write for 50 ms
+    expect(store.writesDirect()).toBe(false);
+    const pooled = await store.spoolWriter('t');
+    pooled.write(bytes.subarray(0, 70_000));
+    expect(pooled.pendingBytes).toBe(70_000);
+    pooled.write(bytes.subarray(70_000));
+    expect((await pooled.flush()).sha256).toBe((await direct.flush()).sha256);
+    expect(await readFile(pooled.file)).toEqual(bytes);
+    await Promise.all([direct.discard(), pooled.discard()]);
+    await store.closeSpool();
+  });
+
   it('reads blobs stored under the two-level layout of earlier versions', async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
     const store = new FilesystemBlobStore(root);

@@ -11,6 +11,9 @@ const TMP_MAX_AGE_MS = 60 * 60 * 1000;
 const SPOOL_BATCH = 16;
 /** Another host's spool files older than this belong to a process that is gone (it would have indexed them). */
 const FOREIGN_SPOOL_MAX_AGE_MS = 10 * 60 * 1000;
+/** A write on the event loop longer than this (ms) sends writes through the thread pool for THREAD_POOL_WRITES_MS. */
+const DIRECT_WRITE_SLOW_MS = 4;
+const THREAD_POOL_WRITES_MS = 2_000;
 /** Chunks per writev (Linux IOV_MAX is 1024). */
 const MAX_IOV = 512;
 
@@ -118,6 +121,8 @@ export class FilesystemBlobStore implements BlobStore {
   private readonly syncer = new DirSyncer();
   /** Spool files this process owns (created ahead, or being written, flushed or indexed). */
   readonly live = new Set<string>();
+  /** Until when writes go through the thread pool (performance.now()), after a write on the event loop took long. */
+  private threadPoolUntil = 0;
 
   constructor(
     private readonly root: string,
@@ -145,6 +150,16 @@ export class FilesystemBlobStore implements BlobStore {
   /** Moves a sealed, fdatasync'd temporary file into its content address; resolves with the folders to fsync. */
   async commit(tmp: string, key: string): Promise<string[]> {
     return this.place(key, (target) => call<void>((cb) => fs.rename(tmp, target, cb)));
+  }
+
+  /** Whether writers may write on the event loop now (see FileBlobWriter). */
+  writesDirect(): boolean {
+    return performance.now() >= this.threadPoolUntil;
+  }
+
+  /** A write on the event loop took `ms`: a long one sends writes through the thread pool for a while. */
+  wroteDirect(ms: number): void {
+    if (ms > DIRECT_WRITE_SLOW_MS) this.threadPoolUntil = performance.now() + THREAD_POOL_WRITES_MS;
   }
 
   /** fsync of folders, one after the other: on a journalling file system the first commits what all of them hold. */
@@ -392,8 +407,11 @@ class SpoolPool {
 }
 
 /**
- * One streamed blob: chunks are written in order with positional writes (callback API: one thread-pool hop per
- * chunk, no FileHandle bookkeeping) while the SHA-256 is updated on the event loop.
+ * One streamed blob: chunks are written in order with positional writes while the SHA-256 is updated on the event
+ * loop. A chunk is written right there, on the event loop, while such writes stay short (they only copy into the page
+ * cache): then nothing is left to wait for when the blob ends, and its flush starts at once. When one takes long (the
+ * kernel throttling writers of dirty pages) the store sends writes through the thread pool (one hop per batch of
+ * chunks, callback API: no FileHandle bookkeeping) for a while.
  */
 class FileBlobWriter implements SpoolWriter {
   private readonly hash: Hash = createHash('sha256');
@@ -453,6 +471,17 @@ class FileBlobWriter implements SpoolWriter {
     if (chunk.length === 0) return;
     this.hash.update(chunk);
     this.size += chunk.length;
+    if (!this.writing && this.queue.length === 0 && this.error === null && this.store.writesDirect()) {
+      const started = performance.now();
+      try {
+        for (let done = 0; done < chunk.length;) done += fs.writeSync(this.fd, chunk, done, chunk.length - done, this.offset + done);
+        this.offset += chunk.length;
+      } catch (err) {
+        this.error = err instanceof Error ? err : new Error(String(err));
+      }
+      this.store.wroteDirect(performance.now() - started);
+      return;
+    }
     this.pendingBytes += chunk.length;
     this.queue.push(chunk);
     if (!this.writing) this.pump();
@@ -518,12 +547,12 @@ class FileBlobWriter implements SpoolWriter {
 
   private async doFlush(): Promise<StoredBlob> {
     const blob = this.seal();
-    await this.drained();
+    // Nothing pending (written on the event loop): the fdatasync is asked for now, not a turn later.
+    if (this.pendingBytes > 0) await this.drained();
     if (this.error) throw this.error;
-    // Unlinked meanwhile (another process's recovery took it for abandoned): never acknowledge what is gone. The
-    // link count is read while the data is flushed (two thread-pool calls at once, not one after the other).
-    const [, info] = await Promise.all([call<void>((cb) => fs.fdatasync(this.fd, cb)), call<fs.Stats>((cb) => fs.fstat(this.fd, cb))]);
-    if (info.nlink === 0) throw new Error(`spool file ${this.file} was removed while it was written`);
+    await call<void>((cb) => fs.fdatasync(this.fd, cb));
+    // Unlinked meanwhile (another process's recovery took it for abandoned): never acknowledge what is gone.
+    if (fs.fstatSync(this.fd).nlink === 0) throw new Error(`spool file ${this.file} was removed while it was written`);
     return blob;
   }
 
@@ -535,7 +564,7 @@ class FileBlobWriter implements SpoolWriter {
     }
     const blob = this.seal();
     try {
-      await this.drained();
+      if (this.pendingBytes > 0) await this.drained();
       if (this.error) throw this.error;
       await call<void>((cb) => fs.fdatasync(this.fd, cb));
       await this.close();

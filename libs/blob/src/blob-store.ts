@@ -11,9 +11,12 @@ const TMP_MAX_AGE_MS = 60 * 60 * 1000;
 const SPOOL_BATCH = 16;
 /** Another host's spool files older than this belong to a process that is gone (it would have indexed them). */
 const FOREIGN_SPOOL_MAX_AGE_MS = 10 * 60 * 1000;
-/** A write on the event loop longer than this (ms) sends writes through the thread pool for THREAD_POOL_WRITES_MS. */
-const DIRECT_WRITE_SLOW_MS = 4;
-const THREAD_POOL_WRITES_MS = 2_000;
+/**
+ * A write on the event loop longer than this (ms) sends writes through the thread pool for THREAD_POOL_WRITES_MS: the
+ * kernel throttling writers of dirty pages (tens of ms and more), not a shared VM's usual hiccups (a few ms).
+ */
+const DIRECT_WRITE_SLOW_MS = 20;
+const THREAD_POOL_WRITES_MS = 1_000;
 /** Chunks per writev (Linux IOV_MAX is 1024). */
 const MAX_IOV = 512;
 

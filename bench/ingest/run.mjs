@@ -77,7 +77,8 @@ async function bench(procs) {
     `generated ${ROUNDS} x 2 x ${n} files (${STUDIES} studies, 256x256 16-bit explicit VR LE, ${bytesPerFile} bytes each) + warm-up sets in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 
-  const cruciate = await startCruciate(procs, work);
+  // BENCH_NODE_ARGS: extra node options for our server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
+  const cruciate = await startCruciate(procs, work, { nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) });
   const token = await integratorToken(cruciate.url);
   const orthanc = await startOrthanc(procs, work);
   const storescp = await startStorescp(procs, work, path.join(work, 'storescp-out'));
@@ -322,8 +323,9 @@ async function settle(read, expected, ms = 10_000) {
 }
 
 /**
- * sync(1) before each timed run: Orthanc and storescp do not fsync what they store, so without it the kernel writes
- * their 66 MB back during whichever run comes next, and that run pays for it (our fdatasyncs queue behind it).
+ * sync(1) before each timed run: storescp does not fsync what it stores (nor does Orthanc its SQLite index at each
+ * commit), so without it the kernel writes storescp's 66 MB back during whichever run comes next, and that run pays
+ * for it (its fdatasyncs queue behind it).
  */
 function flushDirtyPages() {
   const r = spawnSync('sync', [], { stdio: 'ignore' });

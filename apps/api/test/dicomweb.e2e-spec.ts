@@ -209,7 +209,7 @@ describe('DICOMweb: STOW-RS, QIDO-RS, WADO-RS, and the study index', () => {
     it('a request of several index batches (indexed while the rest is read) answers every part in order, once', async () => {
       const series = makeSeries({ plane: 'sagittal', slices: 40 });
       const parts: Buffer[] = [...series.files];
-      // Failures in the first, second and last batch of 16.
+      // Failures near the start, in the middle and near the end: the parts are indexed in batches while the rest is read.
       for (const at of [38, 21, 3]) parts.splice(at, 0, Buffer.from(`garbage ${at} `.repeat(20)));
       const res = await stow(platform.url, integratorA, parts);
       expect(res.status).toBe(202);

@@ -548,12 +548,16 @@ class FileBlobWriter implements SpoolWriter {
     this.spool?.live.delete(this.file);
   }
 
-  private async doFlush(): Promise<StoredBlob> {
-    const blob = this.seal();
-    // Nothing pending (written on the event loop): the fdatasync is asked for now, not a turn later.
+  /** Waits for queued writes (none when they went on the event loop: the fdatasync is asked for now), then fdatasync. */
+  private async syncData(): Promise<void> {
     if (this.pendingBytes > 0) await this.drained();
     if (this.error) throw this.error;
     await call<void>((cb) => fs.fdatasync(this.fd, cb));
+  }
+
+  private async doFlush(): Promise<StoredBlob> {
+    const blob = this.seal();
+    await this.syncData();
     // Unlinked meanwhile (another process's recovery took it for abandoned): never acknowledge what is gone.
     if (fs.fstatSync(this.fd).nlink === 0) throw new Error(`spool file ${this.file} was removed while it was written`);
     return blob;
@@ -567,9 +571,7 @@ class FileBlobWriter implements SpoolWriter {
     }
     const blob = this.seal();
     try {
-      if (this.pendingBytes > 0) await this.drained();
-      if (this.error) throw this.error;
-      await call<void>((cb) => fs.fdatasync(this.fd, cb));
+      await this.syncData();
       await this.close();
       return { blob, folders: await this.store.commit(this.file, blob.key) };
     } catch (err) {

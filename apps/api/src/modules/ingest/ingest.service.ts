@@ -261,13 +261,10 @@ export class IngestService implements OnApplicationShutdown {
    */
   private async indexSpooled(tenantId: string, items: readonly SpooledInstance[]): Promise<(StoreOutcome | Error)[]> {
     // A few at a time: the thread pool that runs file system calls is shared with the response path's fdatasync.
-    // Links first, then each blob folder fsync'd once for the whole batch.
-    for (const placed of await this.blobs.durableAll(
+    await this.allDurable(
       items.map((i) => i.writer),
       PUBLISH_CONCURRENCY,
-    )) {
-      if (placed instanceof Error) throw placed;
-    }
+    );
     let results: (InsertedInstance | Error)[];
     try {
       results = await this.repo.insertInstances(
@@ -410,11 +407,8 @@ export class IngestService implements OnApplicationShutdown {
    */
   async indexBatch(tenantId: string, prepared: readonly PreparedInstance[]): Promise<(StoreOutcome | IngestError)[]> {
     try {
-      // The rows are written while the blobs' folders are fsync'd, once each for the whole batch; the commit waits.
-      const durable = this.blobs.durableAll(prepared.map((p) => p.blob)).then((all) => {
-        const failed = all.find((b) => b instanceof Error);
-        if (failed) throw failed;
-      });
+      // The rows are written while the blobs are made durable; the commit waits for them.
+      const durable = this.allDurable(prepared.map((p) => p.blob));
       durable.catch(() => undefined);
       const results = await this.repo.insertInstancesAfter(
         tenantId,
@@ -433,6 +427,12 @@ export class IngestService implements OnApplicationShutdown {
       }
       return out;
     }
+  }
+
+  /** Makes the blobs durable, each folder fsync'd once for the lot (BlobStore.durableAll); throws the first failure. */
+  private async allDurable(writers: readonly BlobWriter[], concurrency?: number): Promise<void> {
+    const failed = (await this.blobs.durableAll(writers, concurrency)).find((b) => b instanceof Error);
+    if (failed) throw failed;
   }
 
   private settle(p: Pick<PreparedInstance, 'parsed' | 'row'>, r: InsertedInstance): StoreOutcome | IngestError {

@@ -231,10 +231,10 @@ describe('ingest: index and transactional hand-off to inference', () => {
       return altered;
     };
     const ingest = make(queue);
-    const send = async (bytes: Buffer, lookup?: ReturnType<IngestService['lookUpEarly']>) => {
-      const writer = await ingest.openWriter(hospital.id);
+    const send = async (bytes: Buffer, lookup?: ReturnType<IngestService['lookUpEarly']>, via = ingest) => {
+      const writer = await via.openWriter(hospital.id);
       writer.write(bytes);
-      return ingest.storeReceived(hospital.id, { head: bytes, blob: writer, lookup });
+      return via.storeReceived(hospital.id, { head: bytes, blob: writer, lookup });
     };
     // Started before the first copy was indexed: it found nothing, yet the other bytes that follow are refused.
     const early = ingest.lookUpEarly(hospital.id, series.sopInstanceUids[0]!);
@@ -243,13 +243,14 @@ describe('ingest: index and transactional hand-off to inference', () => {
       await send(first)
     ).indexed;
     await expect(send(alter(first), early)).rejects.toMatchObject({ code: 'INSTANCE_CONFLICT' });
-    // A look-up of another instance is not taken for this one.
+    // A look-up of another instance is not taken for this one. (Stored by another process, so that only the index
+    // knows this instance: the refusal comes from a look-up of it, not from what `ingest` remembers.)
     await (
-      await send(second)
+      await send(second, undefined, make(queue))
     ).indexed;
     const elsewhere = ingest.lookUpEarly(hospital.id, '2.25.1');
     await expect(send(alter(second), elsewhere)).rejects.toMatchObject({ code: 'INSTANCE_CONFLICT' });
-    // And one that names it answers for it.
+    // A look-up that names it finds the stored copy, and the re-send is a duplicate.
     const named = ingest.lookUpEarly(hospital.id, series.sopInstanceUids[1]!);
     expect(await named.stored).toMatchObject({ sha256: createHash('sha256').update(second).digest('hex') });
     expect((await send(second, named)).status).toBe('DUPLICATE');

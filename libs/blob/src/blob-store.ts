@@ -118,7 +118,7 @@ export class FilesystemBlobStore implements BlobStore {
   private readonly spoolRoot: string;
   private readonly spoolDir: string;
   private ready: Promise<void> | null = null;
-  /** Folders known to exist (256 x 256 of them at most). */
+  /** Content folders known to exist (the 256 of the current layout). */
   private readonly dirs = new Set<string>();
   private readonly pools = new Map<string, SpoolPool>();
   private readonly syncer = new DirSyncer();

@@ -1,9 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { FilesystemBlobStore } from '@cruciate/blob';
 import {
   BUILT_PLATFORM_MAIN as MAIN,
   type BuiltPlatform,
@@ -110,10 +112,28 @@ describe('npm start on an empty data directory (embedded PostgreSQL, built-in pr
   it('stops gracefully on SIGTERM and restarts on the same data: no re-seed, old tokens still valid', async () => {
     const token = await clientCredentialsToken(first.url, 'sa-general-integrator', 'general-integrator-demo-secret');
     expect(await stopBuiltPlatform(first)).toBe(0);
+    // A graceful stop checkpoints the STOW-RS journal and removes it.
+    const journals = path.join(dataDir, 'blobs', 'journal', os.hostname());
+    expect(await readdir(journals)).toEqual([]);
+    // A journal that a killed process left behind (a record acknowledged, its file never fsync'd and lost): the next
+    // start writes the record to its content address before it serves.
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'cruciate-journal-'));
+    const crashed = new FilesystemBlobStore(elsewhere, os.hostname(), { journal: { idleCheckpointMs: 60_000 } });
+    const bytes = Buffer.from('an instance acknowledged from the journal only '.repeat(500));
+    await (await crashed.sealed(bytes)).durable();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    await cp(crashed.journal!.dir, path.join(journals, `${gone}.0000dead`), { recursive: true });
+    await crashed.closeSpool();
+    await rm(elsewhere, { recursive: true, force: true });
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+
     const second = await startBuiltPlatform(env, { timeoutMs: 90_000 });
     try {
       process.stdout.write(`restart on the same data dir: ${second.ms} ms\n`);
       expect(second.output()).not.toContain('creating embedded PostgreSQL cluster');
+      expect(await readFile(path.join(dataDir, 'blobs', 'sha256', sha256.slice(0, 2), sha256))).toEqual(bytes);
+      expect(second.output()).toMatch(/blob journal recovery/);
+      expect((await readdir(journals)).filter((n) => n.endsWith('.0000dead'))).toEqual([]);
       const res = await gql<{ me: { kind: string } }>(second.url, token, '{ me { kind } }');
       expect(res.data?.me.kind).toBe('SERVICE_ACCOUNT');
       const { accessToken } = await signInWithPkce(second.url, 'admin@cruciate.test', 'cruciate-demo');

@@ -13,6 +13,7 @@ import {
   multipartParts,
   startBuiltPlatform,
   stopBuiltPlatform,
+  stow,
   writeDicomFiles,
   type SyntheticSeries,
 } from '@cruciate/testing';
@@ -23,6 +24,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * index row follows in a group commit behind the response. The built platform (node apps/api/dist/main.js, embedded
  * PostgreSQL) is killed with SIGKILL while storescu is still sending, right after it has received a number of Success
  * responses; a restart on the same DATA_DIR must then hold every acknowledged instance, once, with its exact bytes.
+ * A STOW-RS request answered just before (its instances durable in the blob journal, their checkpoint possibly not
+ * done) must come through the same way.
  */
 
 const STORESCU = '/usr/bin/storescu';
@@ -153,6 +156,7 @@ describe('C-STORE acknowledged, then SIGKILL before the index commit: nothing ac
   let stored: StorescuRun;
   let leftAtKill: number;
   let secondEnv: Record<string, string>;
+  let stowed: SyntheticSeries;
 
   /**
    * The instances of the series in the index (QIDO-RS), after checking that each is there once, was sent, is counted
@@ -196,6 +200,7 @@ describe('C-STORE acknowledged, then SIGKILL before the index commit: nothing ac
       LOG_LEVEL: 'info',
     };
     series = makeSeries({ plane: 'sagittal', slices: SLICES, rows: 64, columns: 64, seriesDescription: 'SAG PD FS' });
+    stowed = makeSeries({ plane: 'coronal', slices: 12, rows: 64, columns: 64, seriesDescription: 'COR PD' });
     paths = await writeDicomFiles(series.files);
     first = await startBuiltPlatform(env);
   }, 180_000);
@@ -210,6 +215,10 @@ describe('C-STORE acknowledged, then SIGKILL before the index commit: nothing ac
   }, 60_000);
 
   it('storescu gets Success responses; the platform is killed with SIGKILL in the middle of the association', async () => {
+    const token = await clientCredentialsToken(first!.url, DEMO.clientId, DEMO.secret);
+    const answer = await stow(first!.url, token, stowed.files);
+    expect(answer.status).toBe(200);
+    expect(answer.stored.sort()).toEqual([...stowed.sopInstanceUids].sort());
     stored = await storeAndKill(first!, env['DIMSE_PORT']!, paths, KILL_AFTER_SUCCESSES);
     expect(stored.successesAtKill, stored.output).not.toBeNull();
     await first!.exited;
@@ -249,6 +258,23 @@ describe('C-STORE acknowledged, then SIGKILL before the index commit: nothing ac
 
     expect(await nonEmptySpoolFiles(path.join(dataDir, 'blobs', 'spool'))).toEqual([]);
     process.stdout.write(`after restart: ${indexed.length} of ${SLICES} indexed, all ${acknowledged.length} acknowledged among them; spool empty\n`);
+
+    // The STOW-RS instances answered before the kill: each retrievable with the bytes sent.
+    const journal = second
+      .output()
+      .split('\n')
+      .find((l) => l.includes('blob journal recovery'));
+    process.stdout.write(`restart: ${journal ?? 'no blob journal recovery logged (the checkpoint was done before the kill)'}\n`);
+    const token = await clientCredentialsToken(second.url, DEMO.clientId, DEMO.secret);
+    for (const [i, uid] of stowed.sopInstanceUids.entries()) {
+      const res = await authGet(
+        `${second.url}/dicomweb/studies/${stowed.studyInstanceUid}/series/${stowed.seriesInstanceUid}/instances/${uid}`,
+        token,
+        MULTIPART_DICOM,
+      );
+      const parts = multipartParts(Buffer.from(await res.arrayBuffer()), res.headers.get('content-type')!);
+      expect(datasetOf(parts[0]!.body).equals(datasetOf(stowed.files[i]!)), `bytes of STOW-RS instance ${uid}`).toBe(true);
+    }
   }, 180_000);
 
   it('the modality re-sends the whole series: every instance gets Success, and each is indexed once with its exact bytes', async () => {

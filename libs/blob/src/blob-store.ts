@@ -4,6 +4,8 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { BlobJournal, journalDirName, recoverJournals, type JournalOptions, type JournalRecord, type JournalRecovery } from './journal.js';
+import { inParallel } from './parallel.js';
 
 /** Temporary files older than this are leftovers of a crash. */
 const TMP_MAX_AGE_MS = 60 * 60 * 1000;
@@ -17,6 +19,8 @@ const FOREIGN_SPOOL_MAX_AGE_MS = 10 * 60 * 1000;
  */
 const DIRECT_WRITE_SLOW_MS = 20;
 const THREAD_POOL_WRITES_MS = 1_000;
+/** Folder fsyncs in flight after the first of a batch (see syncFolders). */
+const FOLDER_SYNC_CONCURRENCY = 8;
 /** Chunks per writev (Linux IOV_MAX is 1024). */
 const MAX_IOV = 512;
 
@@ -84,6 +88,12 @@ export interface BlobStore {
   put(bytes: Uint8Array): Promise<StoredBlob>;
   /** A streamed write (see BlobWriter). */
   writer(): Promise<BlobWriter>;
+  /**
+   * A whole object held in memory, sealed (the throughput path: STOW-RS). With a journal (FilesystemBlobStore's
+   * `journal` option) durable() and durableAll() cost one fdatasync of the journal for a whole batch; otherwise it is
+   * writer() + write() + seal().
+   */
+  sealed(bytes: Uint8Array): Promise<BlobWriter>;
   /** A streamed write into the spool of a tenant (see SpoolWriter). */
   spoolWriter(tenantId: string): Promise<SpoolWriter>;
   /** Spool files no live writer of this process owns: this host's all, other hosts' when old. */
@@ -92,7 +102,7 @@ export interface BlobStore {
   adoptSpooled(file: SpooledFile): Promise<{ bytes: Buffer; writer: SpoolWriter }>;
   /** Moves a spooled file that cannot be indexed out of the spool (kept for an operator, never deleted). */
   quarantine(file: SpooledFile, reason: string): Promise<string>;
-  /** Closes and removes the spool files created ahead (shutdown); never throws. */
+  /** Shutdown: closes and removes the spool files created ahead, checkpoints and removes the journal; never throws. */
   closeSpool(): Promise<void>;
   /**
    * durable() for many writers of this store at once: each is flushed and put at its content address, then each
@@ -112,8 +122,13 @@ export interface BlobStore {
  * rename over an existing address replaces identical content (same hash), so a re-sent object, or one whose earlier
  * write was interrupted, ends up whole either way.
  */
+export interface FilesystemBlobStoreOptions {
+  /** A write-ahead journal for sealed() objects (see journal.ts); off when absent. */
+  readonly journal?: JournalOptions;
+}
+
 export class FilesystemBlobStore implements BlobStore {
-  private readonly tmpDir: string;
+  readonly tmpDir: string;
   /** This host's spool: `spool/<host>/<tenant>/<file>`. */
   private readonly spoolRoot: string;
   private readonly spoolDir: string;
@@ -126,14 +141,43 @@ export class FilesystemBlobStore implements BlobStore {
   readonly live = new Set<string>();
   /** Until when writes go through the thread pool (performance.now()), after a write on the event loop took long. */
   private threadPoolUntil = 0;
+  /** This host's journals: `journal/<host>/<pid>.<random>`. */
+  private readonly journalHostDir: string;
+  /** This process's journal (when the option is set), opened with the store. */
+  readonly journal: BlobJournal | null;
 
   constructor(
     private readonly root: string,
     host: string = os.hostname(),
+    options: FilesystemBlobStoreOptions = {},
   ) {
     this.tmpDir = path.join(root, 'tmp');
     this.spoolRoot = path.join(root, 'spool');
     this.spoolDir = path.join(this.spoolRoot, safeName(host));
+    this.journalHostDir = path.join(root, 'journal', safeName(host));
+    this.journal = options.journal ? new BlobJournal(this, path.join(this.journalHostDir, journalDirName()), options.journal) : null;
+  }
+
+  async sealed(bytes: Uint8Array): Promise<BlobWriter> {
+    await this.init();
+    if (this.journal && bytes.length <= this.journal.maxObjectBytes) {
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const record = this.journal.append(bytes, { key: keyOf(sha256), sha256, size: bytes.length });
+      if (record) return new JournalBlobWriter(this.journal, record);
+    }
+    const writer = await this.writer();
+    writer.write(bytes);
+    writer.seal();
+    return writer;
+  }
+
+  /**
+   * Writes out the journals of this host's processes that are gone (a crash before their checkpoint): at start,
+   * before anything is read. Journals of live processes are left alone.
+   */
+  async recoverJournals(): Promise<JournalRecovery> {
+    await this.init();
+    return recoverJournals(this, this.journalHostDir, this.journal?.dir ?? null);
   }
 
   async put(bytes: Uint8Array): Promise<StoredBlob> {
@@ -165,12 +209,35 @@ export class FilesystemBlobStore implements BlobStore {
     if (ms > DIRECT_WRITE_SLOW_MS) this.threadPoolUntil = performance.now() + THREAD_POOL_WRITES_MS;
   }
 
-  /** fsync of folders, one after the other: on a journalling file system the first commits what all of them hold. */
+  /**
+   * fsync of folders: the first alone (on a journalling file system it commits what all of them hold), then the rest
+   * FOLDER_SYNC_CONCURRENCY at a time (each is then a cache flush, and the block layer merges flushes in flight).
+   */
   async syncFolders(folders: Iterable<string>): Promise<void> {
-    for (const dir of new Set(folders)) await this.syncer.sync(dir);
+    const [first, ...rest] = new Set(folders);
+    if (first === undefined) return;
+    await this.syncer.sync(first);
+    await inParallel(rest, FOLDER_SYNC_CONCURRENCY, (dir) => this.syncer.sync(dir));
   }
 
   async durableAll(writers: readonly BlobWriter[], concurrency = 2): Promise<(StoredBlob | Error)[]> {
+    const journalled = writers.flatMap((w, i) => (w instanceof JournalBlobWriter ? [{ w, i }] : []));
+    if (journalled.length === 0) return this.durableFiles(writers, concurrency);
+    const files = writers.flatMap((w, i) => (w instanceof JournalBlobWriter ? [] : [{ w, i }]));
+    const [fromJournal, fromFiles] = await Promise.all([
+      JournalBlobWriter.durableAll(journalled.map((j) => j.w)),
+      this.durableFiles(
+        files.map((f) => f.w),
+        concurrency,
+      ),
+    ]);
+    const out: (StoredBlob | Error)[] = [];
+    journalled.forEach((j, k) => (out[j.i] = fromJournal[k]!));
+    files.forEach((f, k) => (out[f.i] = fromFiles[k]!));
+    return out;
+  }
+
+  private async durableFiles(writers: readonly BlobWriter[], concurrency: number): Promise<(StoredBlob | Error)[]> {
     const placed: ({ blob: StoredBlob; folders: string[] } | Error)[] = [];
     let next = 0;
     const lane = async (): Promise<void> => {
@@ -221,7 +288,7 @@ export class FilesystemBlobStore implements BlobStore {
    * for the new name to survive a crash: its folder, and the parents of a folder created just now. Also when the name
    * existed already: a process that died before its fsync may have left it in the page cache only.
    */
-  private async place(key: string, put: (target: string) => Promise<void>): Promise<string[]> {
+  async place(key: string, put: (target: string) => Promise<void>): Promise<string[]> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     const folders = [dir];
@@ -288,11 +355,11 @@ export class FilesystemBlobStore implements BlobStore {
     return target;
   }
 
-  /** Closes and removes the spool files created ahead (shutdown); never throws. */
   async closeSpool(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.close()));
+    if (this.ready) await this.journal?.close().catch(() => undefined);
     await this.syncer.close();
   }
 
@@ -339,6 +406,7 @@ export class FilesystemBlobStore implements BlobStore {
         await this.syncer.sync(this.root);
       }
       for (const dir of folders) this.dirs.add(dir);
+      await this.journal?.open();
       void this.sweepTmp();
     })();
     return this.ready;
@@ -622,6 +690,82 @@ class FileBlobWriter implements SpoolWriter {
     this.closed = true;
     await call<void>((cb) => fs.close(this.fd, cb)).catch(() => undefined);
   }
+}
+
+/**
+ * A whole object appended to the store's journal (see journal.ts): durable() waits for the journal's fdatasync that
+ * covers it and for the object to be at its content address (renamed there, fsync'd later by the checkpoint).
+ */
+class JournalBlobWriter implements BlobWriter {
+  readonly pendingBytes = 0;
+  private durablePromise: Promise<StoredBlob> | null = null;
+  private readonly bytes: Uint8Array;
+
+  constructor(
+    private readonly journal: BlobJournal,
+    private readonly record: JournalRecord,
+  ) {
+    this.bytes = record.bytes!;
+  }
+
+  /** durable() for many: one flush per segment for all of them, the files written out meanwhile. */
+  static async durableAll(writers: readonly JournalBlobWriter[]): Promise<(StoredBlob | Error)[]> {
+    const byJournal = new Map<BlobJournal, number[]>();
+    writers.forEach((w, i) => byJournal.set(w.journal, [...(byJournal.get(w.journal) ?? []), i]));
+    const out: (StoredBlob | Error)[] = [];
+    for (const [journal, indexes] of byJournal) {
+      const results = await journal.durableAll(indexes.map((i) => writers[i]!.record));
+      indexes.forEach((i, k) => {
+        const result = results[k]!;
+        out[i] = result;
+        writers[i]!.durablePromise ??= result instanceof Error ? rejected(result) : Promise.resolve(result);
+      });
+    }
+    return out;
+  }
+
+  write(): void {
+    throw new Error('blob already sealed');
+  }
+
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  seal(): StoredBlob {
+    return this.record.blob;
+  }
+
+  readBack(): Promise<Buffer> {
+    return Promise.resolve(Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
+  }
+
+  durable(): Promise<StoredBlob> {
+    this.durablePromise ??= (async () => {
+      await this.journal.flush([this.record]);
+      await this.journal.materialize(this.record);
+      return this.record.blob;
+    })();
+    return this.durablePromise;
+  }
+
+  /**
+   * Nothing to start early: durable() (or the batch's durableAll) flushes the journal and writes the object out then,
+   * in one go for a batch (each file written out is thread-pool work that the event loop would otherwise pay for while
+   * it still reads the request).
+   */
+  stage(): void {}
+
+  discard(): Promise<void> {
+    this.record.discarded = true;
+    return Promise.resolve();
+  }
+}
+
+function rejected(err: Error): Promise<never> {
+  const p = Promise.reject(err);
+  p.catch(() => undefined);
+  return p;
 }
 
 /**

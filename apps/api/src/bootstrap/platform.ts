@@ -135,8 +135,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     jobQueue = await step('jobQueue', () =>
       JobQueue.start(appUrl, { expireInSeconds: config.INFERENCE_JOB_EXPIRE_S, retryDelaySeconds: config.INFERENCE_JOB_RETRY_DELAY_S }),
     );
+    // STOW-RS objects go through a write-ahead journal (one fdatasync per batch); what a process that died before its
+    // checkpoint left there is written out before anything is served.
+    const blobStore = new FilesystemBlobStore(config.BLOB_DIR, undefined, {
+      journal: {
+        onCheckpointError: (err, segment) =>
+          logger.error({ err, segment }, 'blob journal checkpoint failed: the segment is kept for recovery at the next start'),
+      },
+    });
+    const journalRecovery = await step('journalRecovery', () => blobStore.recoverJournals());
+    if (journalRecovery.blobs > 0 || journalRecovery.torn > 0)
+      logger.warn(journalRecovery, 'blob journal recovery: objects written out from the journals of processes that are gone');
     const resources = {
-      blobStore: new FilesystemBlobStore(config.BLOB_DIR),
+      blobStore,
       jobQueue,
       patientKeyer: await PatientKeyer.load(config.PATIENT_KEY_SECRET, config.DATA_DIR),
       studyEvents,

@@ -8,7 +8,7 @@ import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
 import { LOGGER } from '../../oidc/oidc-provider.service.js';
-import type { BlobStore, BlobWriter, SpooledFile, SpoolWriter, StoredBlob } from '@cruciate/blob';
+import { inParallel, type BlobStore, type BlobWriter, type SpooledFile, type SpoolWriter, type StoredBlob } from '@cruciate/blob';
 import { IndexQueue } from './index-queue.js';
 import { IngestError } from './ingest.errors.js';
 import { IngestRepository, type InsertedInstance, type NewInstanceRow, type SeriesRow } from './ingest.repository.js';
@@ -380,8 +380,7 @@ export class IngestService implements OnApplicationShutdown {
    * as stored.
    */
   async prepare(tenantId: string, bytes: Uint8Array, parsed: ParsedInstance = this.parse(bytes)): Promise<PreparedInstance> {
-    const writer = await this.blobs.writer();
-    writer.write(bytes);
+    const writer = await this.blobs.sealed(bytes);
     const blob = writer.seal();
     writer.stage();
     return { parsed, row: this.rowOf(tenantId, parsed, blob), blob: writer };
@@ -560,23 +559,6 @@ export class IngestService implements OnApplicationShutdown {
     for (const [tenantId, ids] of byTenant) await this.completeSeries(tenantId, ids, null, { trigger: 'quiet-period' });
     return quiet.length;
   }
-}
-
-/** Runs fn over items with at most `limit` calls in flight; rejects with the first failure once all have settled. */
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const failures: Error[] = [];
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item).catch((err: unknown) => {
-        failures.push(err instanceof Error ? err : new Error(String(err)));
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  const [first] = failures;
-  if (first) throw first;
 }
 
 function conflictError(sopInstanceUid: string): IngestError {

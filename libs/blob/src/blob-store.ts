@@ -163,7 +163,7 @@ export class FilesystemBlobStore implements BlobStore {
     if (this.journal && bytes.length <= this.journal.maxObjectBytes) {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const record = this.journal.append(bytes, { key: keyOf(sha256), sha256, size: bytes.length });
-      if (record) return new JournalBlobWriter(this.journal, record);
+      if (record) return new JournalBlobWriter(this.journal, record, bytes);
     }
     const writer = await this.writer();
     writer.write(bytes);
@@ -699,14 +699,13 @@ class FileBlobWriter implements SpoolWriter {
 class JournalBlobWriter implements BlobWriter {
   readonly pendingBytes = 0;
   private durablePromise: Promise<StoredBlob> | null = null;
-  private readonly bytes: Uint8Array;
 
   constructor(
     private readonly journal: BlobJournal,
     private readonly record: JournalRecord,
-  ) {
-    this.bytes = record.bytes!;
-  }
+    /** The object, as the caller holds it (readBack). */
+    private readonly bytes: Uint8Array,
+  ) {}
 
   /** durable() for many: one flush per segment for all of them, the files written out meanwhile. */
   static async durableAll(writers: readonly JournalBlobWriter[]): Promise<(StoredBlob | Error)[]> {
@@ -749,12 +748,10 @@ class JournalBlobWriter implements BlobWriter {
     return this.durablePromise;
   }
 
-  /**
-   * Nothing to start early: durable() (or the batch's durableAll) flushes the journal and writes the object out then,
-   * in one go for a batch (each file written out is thread-pool work that the event loop would otherwise pay for while
-   * it still reads the request).
-   */
-  stage(): void {}
+  /** Flushes the journal and writes the object out in the background (BlobJournal.stage). */
+  stage(): void {
+    this.journal.stage(this.record);
+  }
 
   discard(): Promise<void> {
     this.record.discarded = true;

@@ -65,6 +65,20 @@ describe('FilesystemBlobStore journal (sealed objects)', () => {
     await store.closeSpool();
   });
 
+  it('stage(): the object is flushed and written out in the background, durable() then finds it done', async () => {
+    const { store } = await journalled();
+    const objects = [0, 1, 2, 3, 4, 5].map((i) => object(i, 50_000));
+    const writers = await Promise.all(objects.map((b) => store.sealed(b)));
+    for (const w of writers) w.stage();
+    const deadline = Date.now() + 10_000;
+    while (!(await Promise.all(objects.map((b) => store.has(keyOf(sha(b)))))).every(Boolean) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const b of objects) expect(await store.get(keyOf(sha(b)))).toEqual(b);
+    expect((await Promise.all(writers.map((w) => w.durable()))).map((b) => b.sha256)).toEqual(objects.map(sha));
+    await store.closeSpool();
+  });
+
   it('close() checkpoints and removes the journal; the objects stay', async () => {
     const { root, store } = await journalled();
     const bytes = object(3);

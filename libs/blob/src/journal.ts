@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { inParallel } from './parallel.js';
 
 /**
@@ -11,7 +12,9 @@ import { inParallel } from './parallel.js';
  * An object is appended to the active segment (a record: header with its size and SHA-256, then its bytes, copied into
  * the page cache on the event loop). It is durable once an fdatasync of the segment covering it has returned (one per
  * segment for all the records appended before it started). It is then put at its content address as usual (temporary
- * file, rename) but without an fsync of its own, so readers in any process find it there at once. A checkpoint, once
+ * file, rename) but without an fsync of its own, so readers in any process find it there at once. A thread of the
+ * journal's own does that, copying from the segment (still in the page cache) in batches: one message per batch, where
+ * the thread pool would cost the event loop four hand-offs (open, write, close, rename) per object. A checkpoint, once
  * the segment is sealed (full, or idle), fdatasyncs those files and fsyncs their folders, and only then starts the
  * segment over (a new generation). A crash before the checkpoint leaves the segment: recovery (recoverJournals, at
  * start) writes every record of its current generation to its content address again, the ordinary way (temporary
@@ -76,8 +79,6 @@ export class JournalRecord {
     readonly segment: Segment,
     readonly offset: number,
     readonly blob: JournalBlob,
-    /** The object's bytes, held until it is at its content address. */
-    public bytes: Uint8Array | null,
   ) {
     this.end = offset + RECORD_HEADER_BYTES + blob.size;
   }
@@ -110,6 +111,9 @@ export class BlobJournal {
   private active: Segment | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly writer = new WriterThread();
+  private staged: JournalRecord[] = [];
+  private staging: Promise<void> | null = null;
   /** Checkpoints that failed (their segment stays for recovery at the next start). */
   checkpointFailures = 0;
 
@@ -171,7 +175,7 @@ export class BlobJournal {
       // A write error (no space, I/O): this object goes the ordinary way, which reports the error if it persists.
       return null;
     }
-    const record = new JournalRecord(segment, segment.end, blob, bytes);
+    const record = new JournalRecord(segment, segment.end, blob);
     segment.end = record.end;
     segment.records.push(record);
     this.armIdle();
@@ -185,6 +189,28 @@ export class BlobJournal {
     await Promise.all([...upTo].map(([segment, end]) => flushSegment(segment, end)));
   }
 
+  /**
+   * Makes the record durable and writes it out in the background, soon: while a request is still read, fdatasyncs of
+   * the segment follow each other (each covers what was appended before it started), and what each covered goes to the
+   * writer thread. durable() / durableAll() then find the work done or under way. An object is never written out
+   * before a flush has covered it: a file at a content address always has its record durable in the journal.
+   */
+  stage(record: JournalRecord): void {
+    this.staged.push(record);
+    if (!this.staging) this.staging = this.pumpStaged().finally(() => (this.staging = null));
+  }
+
+  private async pumpStaged(): Promise<void> {
+    while (this.staged.length > 0) {
+      const batch = this.staged.splice(0);
+      const flushed = await this.flush(batch).then(
+        () => true,
+        () => false, // durable() reports it
+      );
+      if (flushed) for (const r of batch) this.materialize(r).catch(() => undefined);
+    }
+  }
+
   /** Puts the record's object at its content address (temporary file, rename; no fsync: the journal holds it). */
   materialize(record: JournalRecord): Promise<string[]> {
     record.materialized ??= this.writeOut(record);
@@ -193,21 +219,21 @@ export class BlobJournal {
 
   /** flush, then materialize, for many records; resolves per record with its blob or why it failed. */
   async durableAll(records: readonly JournalRecord[]): Promise<(JournalBlob | Error)[]> {
-    const out: (JournalBlob | Error)[] = records.map((r) => r.blob);
-    const flushed = this.flush(records).then(
+    const flushed = await this.flush(records).then(
       () => null,
       (err: unknown) => asError(err),
     );
-    // Writing the files out overlaps the fdatasync; an object counts only once both are done.
-    await inParallel(records, FILE_CONCURRENCY, (r) => this.materialize(r)).catch(() => undefined);
-    const failed = await flushed;
-    await Promise.all(
-      records.map(async (r, i) => {
-        if (failed && !r.synced) out[i] = failed;
-        else await (r.materialized ?? Promise.resolve()).catch((err: unknown) => (out[i] = asError(err)));
-      }),
+    // Written out only once durable in the journal; all in one go (the writer thread takes them in one message).
+    return Promise.all(
+      records.map((r) =>
+        flushed && !r.synced
+          ? Promise.resolve(flushed)
+          : this.materialize(r).then(
+              () => r.blob,
+              (err: unknown) => asError(err),
+            ),
+      ),
     );
-    return out;
   }
 
   /** Seals the active segment (if it holds records) and waits for every checkpoint; closes and removes the journal. */
@@ -218,6 +244,7 @@ export class BlobJournal {
     for (const s of this.segments) if (s.state === 'active' && s.records.length > 0) this.seal(s);
     await Promise.all(this.segments.map((s) => s.checkpointing?.catch(() => undefined) ?? Promise.resolve()));
     const clean = this.segments.every((s) => s.state !== 'sealed');
+    await this.writer.close();
     for (const s of this.segments) await call<void>((cb) => fs.close(s.fd, cb)).catch(() => undefined);
     openHere.delete(this.dir);
     // A segment whose checkpoint failed stays for recovery at the next start.
@@ -278,10 +305,12 @@ export class BlobJournal {
     const records = segment.records.filter((r) => !r.discarded || r.materialized !== null);
     const placed: JournalRecord[] = [];
     // One that cannot be written out is referenced by nothing (its writer's durable() failed with it).
-    await inParallel(records, FILE_CONCURRENCY, (r) =>
-      this.materialize(r).then(
-        () => placed.push(r),
-        () => undefined,
+    await Promise.all(
+      records.map((r) =>
+        this.materialize(r).then(
+          () => placed.push(r),
+          () => undefined,
+        ),
       ),
     );
     await inParallel(placed, FILE_CONCURRENCY, (r) => syncFile(this.host.pathOf(r.blob.key)));
@@ -296,11 +325,11 @@ export class BlobJournal {
   }
 
   private async writeOut(record: JournalRecord): Promise<string[]> {
-    const bytes = record.bytes;
-    if (!bytes) throw new Error(`journal record ${record.blob.key} has no bytes left to write`);
-    const folders = await putFile(this.host, record.blob.key, bytes, false);
-    record.bytes = null;
-    return folders;
+    const tmp = tmpName(this.host);
+    // The content folders exist (the store creates them when it opens); place() makes sure of it all the same.
+    return this.host.place(record.blob.key, (target) =>
+      this.writer.put({ fd: record.segment.fd, offset: record.offset + RECORD_HEADER_BYTES, size: record.blob.size, tmp, target }),
+    );
   }
 }
 
@@ -380,9 +409,119 @@ function keyOfSha(sha256: string): string {
   return `sha256/${sha256.slice(0, 2)}/${sha256}`;
 }
 
+function tmpName(host: JournalHost): string {
+  return path.join(host.tmpDir, `${Date.now().toString(36)}.${randomBytes(8).toString('hex')}.j`);
+}
+
+/** What the writer thread does for one object: copy `size` bytes at `offset` of `fd` into a new `tmp`, rename to `target`. */
+interface WriteOut {
+  readonly fd: number;
+  readonly offset: number;
+  readonly size: number;
+  readonly tmp: string;
+  readonly target: string;
+}
+
+/** The writer thread's code (evaluated: no file to resolve, whether this module runs from dist or from source). */
+const WRITER_THREAD_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const buf = Buffer.allocUnsafe(1 << 20);
+function writeOut({ fd, offset, size, tmp, target }) {
+  const out = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640);
+  try {
+    for (let done = 0; done < size; ) {
+      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - done), offset + done);
+      if (n === 0) throw new Error('journal segment ends before the object does');
+      for (let w = 0; w < n; ) w += fs.writeSync(out, buf, w, n - w, done + w);
+      done += n;
+    }
+  } finally {
+    fs.closeSync(out);
+  }
+  fs.renameSync(tmp, target);
+}
+parentPort.on('message', ({ id, items }) => {
+  const errors = items.map((item) => {
+    try {
+      writeOut(item);
+      return null;
+    } catch (err) {
+      try { fs.unlinkSync(item.tmp); } catch {}
+      return String((err && err.message) || err);
+    }
+  });
+  parentPort.postMessage({ id, errors });
+});
+`;
+
+/**
+ * Writes objects out of the journal on a thread of its own, with synchronous calls there: what is asked for in one
+ * turn of the event loop goes in one message, and one message answers it.
+ */
+class WriterThread {
+  private worker: Worker | null = null;
+  private queue: { item: WriteOut; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private readonly inFlight = new Map<number, { resolve: () => void; reject: (err: Error) => void }[]>();
+  private seq = 0;
+  private scheduled = false;
+
+  put(item: WriteOut): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.send());
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+
+  private send(): void {
+    this.scheduled = false;
+    const batch = this.queue.splice(0);
+    if (batch.length === 0) return;
+    const worker = this.start();
+    const id = ++this.seq;
+    this.inFlight.set(id, batch);
+    worker.ref();
+    worker.postMessage({ id, items: batch.map((b) => b.item) });
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WRITER_THREAD_SOURCE, { eval: true });
+    worker.on('message', ({ id, errors }: { id: number; errors: (string | null)[] }) => {
+      const batch = this.inFlight.get(id) ?? [];
+      this.inFlight.delete(id);
+      batch.forEach((b, i) => {
+        const error = errors[i];
+        if (error) b.reject(new Error(`writing a journalled object out: ${error}`));
+        else b.resolve();
+      });
+      if (this.inFlight.size === 0) worker.unref();
+    });
+    const fail = (err: Error): void => {
+      if (this.worker === worker) this.worker = null;
+      for (const batch of this.inFlight.values()) for (const b of batch) b.reject(err);
+      this.inFlight.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the journal's writer thread exited (${code})`)));
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+}
+
 /** Temporary file, (fdatasync,) rename into the content address; resolves with the folders to fsync. */
 async function putFile(host: JournalHost, key: string, bytes: Uint8Array, sync: boolean): Promise<string[]> {
-  const tmp = path.join(host.tmpDir, `${Date.now().toString(36)}.${randomBytes(8).toString('hex')}.j`);
+  const tmp = tmpName(host);
   const fd = await call<number>((cb) => fs.open(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640, cb));
   try {
     try {

@@ -8,11 +8,24 @@ import { FilesystemBlobStore, keyOf } from './blob-store.js';
 import { scanSegment } from './journal.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-const object = (i: number, size = 20_000): Buffer => Buffer.from(Array.from({ length: size }, (_, k) => (k * 31 + i * 7) % 256));
+/** Distinct content per `i` (a pattern repeated: fast to build at any size). */
+const object = (i: number, size = 20_000): Buffer => {
+  const pattern = Buffer.from(Array.from({ length: 256 }, (_, k) => (k * 31 + i * 7) % 256));
+  const out = Buffer.alloc(size);
+  for (let at = 0; at < size; at += pattern.length) pattern.copy(out, at);
+  out.writeUInt32LE(i, 0);
+  return out;
+};
 
 async function journalled(options: { segmentBytes?: number; idleCheckpointMs?: number } = {}): Promise<{ root: string; store: FilesystemBlobStore }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-journal-'));
   return { root, store: new FilesystemBlobStore(root, 'host-a', { journal: { idleCheckpointMs: 60_000, ...options } }) };
+}
+
+/** Byte-for-byte equality (vitest's deep equality walks a Buffer element by element: seconds for a few MB). */
+function expectBytes(actual: Buffer, expected: Buffer): void {
+  expect(actual.length).toBe(expected.length);
+  expect(Buffer.compare(actual, expected)).toBe(0);
 }
 
 /** The records of every segment of a journal folder (current generation only). */
@@ -30,9 +43,9 @@ describe('FilesystemBlobStore journal (sealed objects)', () => {
     const writer = await store.sealed(bytes);
     expect(writer.seal()).toEqual({ key: keyOf(sha(bytes)), sha256: sha(bytes), size: bytes.length });
     expect(() => writer.write(Buffer.from('late'))).toThrow(/sealed/);
-    expect(await writer.readBack()).toEqual(bytes);
+    expectBytes(await writer.readBack(), bytes);
     expect(await writer.durable()).toEqual(writer.seal());
-    expect(await store.get(writer.seal().key)).toEqual(bytes);
+    expectBytes(await store.get(writer.seal().key), bytes);
     expect(await recordsIn(store.journal!.dir)).toEqual([sha(bytes)]);
     expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
     await store.closeSpool();
@@ -45,7 +58,7 @@ describe('FilesystemBlobStore journal (sealed objects)', () => {
     const writers = [...(await Promise.all(small.map((b) => store.sealed(b)))), await store.sealed(large)];
     const results = await store.durableAll(writers);
     expect(results.map((r) => (r instanceof Error ? r.message : r.sha256))).toEqual([...small, large].map(sha));
-    for (const b of [...small, large]) expect(await store.get(keyOf(sha(b)))).toEqual(b);
+    for (const b of [...small, large]) expectBytes(await store.get(keyOf(sha(b))), b);
     expect(await recordsIn(store.journal!.dir)).toEqual(small.map(sha));
     await store.closeSpool();
   });
@@ -57,7 +70,7 @@ describe('FilesystemBlobStore journal (sealed objects)', () => {
     await store.journal!.checkpointNow();
     // Everything is durable at its address, so nothing is left in either segment's current generation.
     expect(await recordsIn(store.journal!.dir)).toEqual([]);
-    for (const b of objects) expect(await store.get(keyOf(sha(b)))).toEqual(b);
+    for (const b of objects) expectBytes(await store.get(keyOf(sha(b))), b);
     const later = object(99);
     await (await store.sealed(later)).durable();
     expect(await recordsIn(store.journal!.dir)).toEqual([sha(later)]);
@@ -65,16 +78,19 @@ describe('FilesystemBlobStore journal (sealed objects)', () => {
     await store.closeSpool();
   });
 
-  it('stage(): the object is flushed and written out in the background, durable() then finds it done', async () => {
+  it('stage(): once 2 MiB are staged they are flushed and written out in the background; durable() then finds it done', async () => {
     const { store } = await journalled();
-    const objects = [0, 1, 2, 3, 4, 5].map((i) => object(i, 50_000));
+    const objects = Array.from({ length: 12 }, (_, i) => object(i, 200_000));
     const writers = await Promise.all(objects.map((b) => store.sealed(b)));
     for (const w of writers) w.stage();
+    // The first eleven reach 2 MiB: flushed and written out without anyone asking; the twelfth waits for durable().
+    const first = objects.slice(0, 11);
     const deadline = Date.now() + 10_000;
-    while (!(await Promise.all(objects.map((b) => store.has(keyOf(sha(b)))))).every(Boolean) && Date.now() < deadline) {
+    while (!(await Promise.all(first.map((b) => store.has(keyOf(sha(b)))))).every(Boolean) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    for (const b of objects) expect(await store.get(keyOf(sha(b)))).toEqual(b);
+    for (const b of first) expectBytes(await store.get(keyOf(sha(b))), b);
+    expect(await store.has(keyOf(sha(objects[11]!)))).toBe(false);
     expect((await Promise.all(writers.map((w) => w.durable()))).map((b) => b.sha256)).toEqual(objects.map(sha));
     await store.closeSpool();
   });
@@ -87,7 +103,7 @@ describe('FilesystemBlobStore journal (sealed objects)', () => {
     await store.closeSpool();
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
     expect(await readdir(path.join(root, 'journal', 'host-a'))).toEqual([]);
-    expect(await readFile(path.join(root, keyOf(sha(bytes))))).toEqual(bytes);
+    expectBytes(await readFile(path.join(root, keyOf(sha(bytes)))), bytes);
   });
 
   it('recovery after a crash: every durable record is written to its address again; a torn last record is left out', async () => {
@@ -110,7 +126,7 @@ describe('FilesystemBlobStore journal (sealed objects)', () => {
     const next = new FilesystemBlobStore(root, 'host-a', { journal: {} });
     const recovery = await next.recoverJournals();
     expect(recovery).toEqual({ journals: 1, blobs: 3, torn: 1 });
-    for (const b of objects) expect(await next.get(keyOf(sha(b)))).toEqual(b);
+    for (const b of objects) expectBytes(await next.get(keyOf(sha(b))), b);
     expect(await next.has(keyOf(sha(torn)))).toBe(false);
     await expect(stat(left)).rejects.toThrow(/ENOENT/);
     // Journals open in this process (its own, the other store's) are not touched.
@@ -151,7 +167,7 @@ describe('FilesystemBlobStore journal (sealed objects)', () => {
     expect(store.journal).toBeNull();
     const bytes = object(4);
     const blob = await (await store.sealed(bytes)).durable();
-    expect(await store.get(blob.key)).toEqual(bytes);
+    expectBytes(await store.get(blob.key), bytes);
     await expect(stat(path.join(root, 'journal'))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -34,6 +34,12 @@ const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_IDLE_CHECKPOINT_MS = 1_000;
 /** Files put at their content address (or fdatasync'd at a checkpoint) at once. */
 const FILE_CONCURRENCY = 8;
+/**
+ * Staged bytes that start a background flush: a few per request (each fdatasync costs a device cache flush, and tens of
+ * milliseconds when the disk is busy, however little it covers) while most of a request is durable and written out
+ * by the time its body ends.
+ */
+const STAGE_FLUSH_BYTES = 2 * 1024 * 1024;
 /** Journal folders open in this process (recovery never takes them, whichever store asks). */
 const openHere = new Set<string>();
 
@@ -113,6 +119,7 @@ export class BlobJournal {
   private closed = false;
   private readonly writer = new WriterThread();
   private staged: JournalRecord[] = [];
+  private stagedBytes = 0;
   private staging: Promise<void> | null = null;
   /** Checkpoints that failed (their segment stays for recovery at the next start). */
   checkpointFailures = 0;
@@ -190,19 +197,21 @@ export class BlobJournal {
   }
 
   /**
-   * Makes the record durable and writes it out in the background, soon: while a request is still read, fdatasyncs of
-   * the segment follow each other (each covers what was appended before it started), and what each covered goes to the
-   * writer thread. durable() / durableAll() then find the work done or under way. An object is never written out
+   * Makes the record durable and writes it out in the background, soon: while a request is still read, once
+   * STAGE_FLUSH_BYTES have been staged, an fdatasync of the segment covers them (and whatever was appended before it
+   * started), and what it covered goes to the writer thread; the rest waits for durable(). durable() / durableAll() then find the work done or under way. An object is never written out
    * before a flush has covered it: a file at a content address always has its record durable in the journal.
    */
   stage(record: JournalRecord): void {
     this.staged.push(record);
-    if (!this.staging) this.staging = this.pumpStaged().finally(() => (this.staging = null));
+    this.stagedBytes += record.blob.size;
+    if (!this.staging && this.stagedBytes >= STAGE_FLUSH_BYTES) this.staging = this.pumpStaged().finally(() => (this.staging = null));
   }
 
   private async pumpStaged(): Promise<void> {
-    while (this.staged.length > 0) {
+    while (this.stagedBytes >= STAGE_FLUSH_BYTES) {
       const batch = this.staged.splice(0);
+      this.stagedBytes = 0;
       const flushed = await this.flush(batch).then(
         () => true,
         () => false, // durable() reports it

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { inParallel } from './parallel.js';
 
 /**
  * The blob journal: a write-ahead log that makes whole objects held in memory (STOW-RS parts) durable with one
@@ -32,8 +31,6 @@ const SEGMENT_HEADER_BYTES = 4096;
 const RECORD_HEADER_BYTES = 64;
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_IDLE_CHECKPOINT_MS = 1_000;
-/** Files put at their content address (or fdatasync'd at a checkpoint) at once. */
-const FILE_CONCURRENCY = 8;
 /**
  * Staged bytes that start a background flush: a few per request (each fdatasync costs a device cache flush, and tens of
  * milliseconds when the disk is busy, however little it covers) while most of a request is durable and written out
@@ -117,7 +114,8 @@ export class BlobJournal {
   private active: Segment | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly writer = new WriterThread();
+  private readonly writer = new FileThread();
+  private readonly syncer = new FileThread();
   private staged: JournalRecord[] = [];
   private stagedBytes = 0;
   private staging: Promise<void> | null = null;
@@ -254,6 +252,7 @@ export class BlobJournal {
     await Promise.all(this.segments.map((s) => s.checkpointing?.catch(() => undefined) ?? Promise.resolve()));
     const clean = this.segments.every((s) => s.state !== 'sealed');
     await this.writer.close();
+    await this.syncer.close();
     for (const s of this.segments) await call<void>((cb) => fs.close(s.fd, cb)).catch(() => undefined);
     openHere.delete(this.dir);
     // A segment whose checkpoint failed stays for recovery at the next start.
@@ -322,7 +321,7 @@ export class BlobJournal {
         ),
       ),
     );
-    await inParallel(placed, FILE_CONCURRENCY, (r) => syncFile(this.host.pathOf(r.blob.key)));
+    await Promise.all(placed.map((r) => this.syncer.run({ op: 'sync', file: this.host.pathOf(r.blob.key) })));
     const folders = (await Promise.all(placed.map((r) => r.materialized!))).flat();
     await this.host.syncFolders(folders);
     for (const r of segment.records) r.synced = true;
@@ -337,7 +336,7 @@ export class BlobJournal {
     const tmp = tmpName(this.host);
     // The content folders exist (the store creates them when it opens); place() makes sure of it all the same.
     return this.host.place(record.blob.key, (target) =>
-      this.writer.put({ fd: record.segment.fd, offset: record.offset + RECORD_HEADER_BYTES, size: record.blob.size, tmp, target }),
+      this.writer.run({ op: 'write', fd: record.segment.fd, offset: record.offset + RECORD_HEADER_BYTES, size: record.blob.size, tmp, target }),
     );
   }
 }
@@ -422,20 +421,27 @@ function tmpName(host: JournalHost): string {
   return path.join(host.tmpDir, `${Date.now().toString(36)}.${randomBytes(8).toString('hex')}.j`);
 }
 
-/** What the writer thread does for one object: copy `size` bytes at `offset` of `fd` into a new `tmp`, rename to `target`. */
-interface WriteOut {
-  readonly fd: number;
-  readonly offset: number;
-  readonly size: number;
-  readonly tmp: string;
-  readonly target: string;
-}
+/**
+ * What a file thread does: copy `size` bytes at `offset` of `fd` into a new `tmp` and rename it to `target`; or
+ * fdatasync `file`.
+ */
+type FileOp =
+  | { readonly op: 'write'; readonly fd: number; readonly offset: number; readonly size: number; readonly tmp: string; readonly target: string }
+  | { readonly op: 'sync'; readonly file: string };
 
 /** The writer thread's code (evaluated: no file to resolve, whether this module runs from dist or from source). */
 const WRITER_THREAD_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const buf = Buffer.allocUnsafe(1 << 20);
+function syncFile(file) {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY);
+  try {
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 function writeOut({ fd, offset, size, tmp, target }) {
   const out = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640);
   try {
@@ -453,10 +459,11 @@ function writeOut({ fd, offset, size, tmp, target }) {
 parentPort.on('message', ({ id, items }) => {
   const errors = items.map((item) => {
     try {
-      writeOut(item);
+      if (item.op === 'sync') syncFile(item.file);
+      else writeOut(item);
       return null;
     } catch (err) {
-      try { fs.unlinkSync(item.tmp); } catch {}
+      if (item.op === 'write') try { fs.unlinkSync(item.tmp); } catch {}
       return String((err && err.message) || err);
     }
   });
@@ -465,17 +472,19 @@ parentPort.on('message', ({ id, items }) => {
 `;
 
 /**
- * Writes objects out of the journal on a thread of its own, with synchronous calls there: what is asked for in one
- * turn of the event loop goes in one message, and one message answers it.
+ * File work of the journal on a thread of its own, with synchronous calls there: what is asked for in one turn of the
+ * event loop goes in one message, and one message answers it (the thread pool would cost the event loop a hand-off
+ * per call). Two of them: one writes objects out, one fdatasyncs them at checkpoints, so that a checkpoint never holds
+ * up the objects of the requests being answered.
  */
-class WriterThread {
+class FileThread {
   private worker: Worker | null = null;
-  private queue: { item: WriteOut; resolve: () => void; reject: (err: Error) => void }[] = [];
-  private readonly inFlight = new Map<number, { resolve: () => void; reject: (err: Error) => void }[]>();
+  private queue: { item: FileOp; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private readonly inFlight = new Map<number, { item: FileOp; resolve: () => void; reject: (err: Error) => void }[]>();
   private seq = 0;
   private scheduled = false;
 
-  put(item: WriteOut): Promise<void> {
+  run(item: FileOp): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.scheduled) {
@@ -510,7 +519,7 @@ class WriterThread {
       this.inFlight.delete(id);
       batch.forEach((b, i) => {
         const error = errors[i];
-        if (error) b.reject(new Error(`writing a journalled object out: ${error}`));
+        if (error) b.reject(new Error(`blob journal, ${b.item.op}: ${error}`));
         else b.resolve();
       });
       if (this.inFlight.size === 0) worker.unref();
@@ -543,15 +552,6 @@ async function putFile(host: JournalHost, key: string, bytes: Uint8Array, sync: 
   } catch (err) {
     await call<void>((cb) => fs.unlink(tmp, cb)).catch(() => undefined);
     throw err;
-  }
-}
-
-async function syncFile(file: string): Promise<void> {
-  const fd = await call<number>((cb) => fs.open(file, fs.constants.O_RDONLY, cb));
-  try {
-    await call<void>((cb) => fs.fdatasync(fd, cb));
-  } finally {
-    await call<void>((cb) => fs.close(fd, cb)).catch(() => undefined);
   }
 }
 

@@ -72,6 +72,12 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   { name: 'MAX_INSTANCE_BYTES', description: 'Largest DICOM instance accepted', default: '67108864', secret: false },
   { name: 'STOW_MAX_REQUEST_BYTES', description: 'Largest STOW-RS request body', default: '2147483648', secret: false },
   {
+    name: 'BLOB_JOURNAL_SEGMENT_MB',
+    description: 'Size of each of the two segments of the STOW-RS write-ahead blob journal under BLOB_DIR; 0 turns the journal off (one fdatasync per instance)',
+    default: '64',
+    secret: false,
+  },
+  {
     name: 'SERIES_QUIET_PERIOD_S',
     description: 'A series still receiving after this many quiet seconds is completed (several associations)',
     default: '120',
@@ -179,6 +185,7 @@ export const apiEnvSchema = z.object({
     .int()
     .min(1024)
     .default(2 * 1024 * 1024 * 1024),
+  BLOB_JOURNAL_SEGMENT_MB: z.coerce.number().int().min(0).max(4096).default(64),
   SERIES_QUIET_PERIOD_S: z.coerce.number().int().min(1).default(120),
   DIMSE_HOST: z.string().default('127.0.0.1'),
   DIMSE_PORT: z.coerce.number().int().min(-1).max(65535).default(11112),

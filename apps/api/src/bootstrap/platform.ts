@@ -136,12 +136,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       JobQueue.start(appUrl, { expireInSeconds: config.INFERENCE_JOB_EXPIRE_S, retryDelaySeconds: config.INFERENCE_JOB_RETRY_DELAY_S }),
     );
     // STOW-RS objects go through a write-ahead journal (one fdatasync per batch); what a process that died before its
-    // checkpoint left there is written out before anything is served.
+    // checkpoint left there is written out before anything is served (also when the journal is now turned off).
     const blobStore = new FilesystemBlobStore(config.BLOB_DIR, undefined, {
-      journal: {
-        onCheckpointError: (err, segment) =>
-          logger.error({ err, segment }, 'blob journal checkpoint failed: the segment is kept for recovery at the next start'),
-      },
+      ...(config.BLOB_JOURNAL_SEGMENT_MB > 0 && {
+        journal: {
+          segmentBytes: config.BLOB_JOURNAL_SEGMENT_MB * 1024 * 1024,
+          onCheckpointError: (err, segment) => logger.error({ err, segment }, 'blob journal checkpoint failed: the segment is kept for recovery at the next start'),
+        },
+      }),
     });
     const journalRecovery = await step('journalRecovery', () => blobStore.recoverJournals());
     if (journalRecovery.blobs > 0 || journalRecovery.torn > 0)

@@ -45,11 +45,6 @@ const STOW_CONCURRENCY = 8;
  * what arrived during the last commit.
  */
 const STOW_BATCH = 64;
-/**
- * Fewest parts indexed at once while the body is still read (a statement and a commit, with its WAL flush, cost the
- * same for one part as for sixteen); whatever is left when the body ends goes at once.
- */
-const STOW_MIN_BATCH = 16;
 /** Parts ready and not yet indexed before reading the body pauses. */
 const STOW_MAX_UNINDEXED = 2 * STOW_BATCH;
 
@@ -150,13 +145,11 @@ export class DicomwebService {
         }
       }
     };
-    // One indexing loop per request: while STOW_MIN_BATCH parts are ready (any, once the body has ended), index up to
-    // STOW_BATCH of them, in order. `indexing` settles when the loop has nothing left to take (it rejects if a batch
-    // failed; later parts are then left unindexed).
+    // One indexing loop per request: while parts are ready, index up to STOW_BATCH of them, in order. `indexing`
+    // settles when the loop has nothing left (it rejects if a batch failed; later parts are then left unindexed).
     let indexing: Promise<void> | null = null;
-    let reading = true;
     const indexReady = async (): Promise<void> => {
-      while (ready.length >= (reading ? STOW_MIN_BATCH : 1)) await index(ready.splice(0, STOW_BATCH));
+      while (ready.length > 0) await index(ready.splice(0, STOW_BATCH));
     };
     const kick = (): Promise<void> => {
       indexing ??= indexReady().finally(() => {
@@ -196,7 +189,6 @@ export class DicomwebService {
     } finally {
       try {
         ready.push(...(await Promise.all(inFlight.splice(0))));
-        reading = false;
         while (ready.length > 0 || indexing) await kick();
       } finally {
         await this.ingest.completeSeries(p.tenantId, [...seriesIds], p, { via: 'STOW-RS' });

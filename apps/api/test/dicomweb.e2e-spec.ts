@@ -303,9 +303,16 @@ describe('DICOMweb: STOW-RS, QIDO-RS, WADO-RS, and the study index', () => {
 
     it('retrieves the series byte-identical, its metadata, a frame and a rendered PNG', async () => {
       const base = `${platform.url}/dicomweb/studies/${sagittal.studyInstanceUid}/series/${sagittal.seriesInstanceUid}`;
+      // Streaming 12 parts into one response must not pile listeners on it (Node warns past 10).
+      const warnings: string[] = [];
+      const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+      process.on('warning', onWarning);
       const res = await fetch(base, { headers: { authorization: `Bearer ${clinicianA}`, accept: 'multipart/related; type="application/dicom"' } });
       expect(res.status).toBe(200);
       const parts = multipartParts(Buffer.from(await res.arrayBuffer()), res.headers.get('content-type')!);
+      await new Promise((r) => setImmediate(r));
+      process.off('warning', onWarning);
+      expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
       expect(parts).toHaveLength(12);
       const originals = new Set(sagittal.files.map((f) => f.toString('base64')));
       for (const p of parts) expect(originals.has(p.body.toString('base64'))).toBe(true);

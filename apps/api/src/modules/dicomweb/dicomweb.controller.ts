@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Role } from '@cruciate/contracts';
 import type { Request, Response } from 'express';
@@ -186,10 +186,34 @@ export class DicomwebController {
     res.status(200).type(`multipart/related; type="application/dicom"; boundary=${boundary}`);
     for (const r of rows) {
       res.write(`--${boundary}\r\nContent-Type: application/dicom\r\nContent-Length: ${r.size_bytes}\r\n\r\n`);
-      await pipeline(this.dicomweb.blobStream(r), res, { end: false });
+      await copyInto(this.dicomweb.blobStream(r), res);
       res.write('\r\n');
     }
     res.end(`--${boundary}--\r\n`);
+  }
+}
+
+/**
+ * Writes a stream into the response without ending it, waiting for 'drain' when the client reads slowly. (pipeline()
+ * with `end: false` leaves its listeners on the response until the response ends: one set per part of a long series.)
+ * Rejects, and destroys the source, when the client goes away.
+ */
+async function copyInto(source: Readable, res: Response): Promise<void> {
+  for await (const chunk of source) {
+    if (res.destroyed) throw new Error('the client closed the connection');
+    if (res.write(chunk as Buffer)) continue;
+    await new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error): void => {
+        res.off('drain', onDrain);
+        res.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = (): void => settle();
+      const onClose = (): void => settle(new Error('the client closed the connection'));
+      res.on('drain', onDrain);
+      res.on('close', onClose);
+    });
   }
 }
 

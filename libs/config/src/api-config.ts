@@ -73,7 +73,8 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   { name: 'STOW_MAX_REQUEST_BYTES', description: 'Largest STOW-RS request body', default: '2147483648', secret: false },
   {
     name: 'BLOB_JOURNAL_SEGMENT_MB',
-    description: 'Size of each of the two segments of the STOW-RS write-ahead blob journal under BLOB_DIR; 0 turns the journal off (one fdatasync per instance)',
+    description:
+      'Size of each of the two segments of the STOW-RS write-ahead blob journal under BLOB_DIR; 0 turns the journal off (one fdatasync per instance)',
     default: '64',
     secret: false,
   },

@@ -141,7 +141,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...(config.BLOB_JOURNAL_SEGMENT_MB > 0 && {
         journal: {
           segmentBytes: config.BLOB_JOURNAL_SEGMENT_MB * 1024 * 1024,
-          onCheckpointError: (err, segment) => logger.error({ err, segment }, 'blob journal checkpoint failed: the segment is kept for recovery at the next start'),
+          onCheckpointError: (err, segment) =>
+            logger.error({ err, segment }, 'blob journal checkpoint failed: the segment is kept for recovery at the next start'),
         },
       }),
     });

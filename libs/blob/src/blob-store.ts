@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobJournal, journalDirName, recoverJournals, type JournalOptions, type JournalRecord, type JournalRecovery } from './journal.js';
-import { inParallel } from './parallel.js';
+import { asError, call, inParallel, parentsOfCreated } from './util.js';
 
 /** Temporary files older than this are leftovers of a crash. */
 const TMP_MAX_AGE_MS = 60 * 60 * 1000;
@@ -50,8 +50,9 @@ export interface BlobWriter {
   /** fdatasync, rename into the content address, fsync of the folder(s): then, and only then, the blob is stored. */
   durable(): Promise<StoredBlob>;
   /**
-   * Starts what durable() does but the folder fsync (fdatasync, then rename or link), so that many blobs can share
-   * that fsync later (BlobStore.durableAll). Idempotent; its failure is reported by durable() / durableAll().
+   * Starts making the blob durable in the background, short of what durableAll shares among many blobs (a file
+   * writer: fdatasync, then rename or link, the folder fsync left; a journalled object: see BlobJournal.stage).
+   * Idempotent; its failure is reported by durable() / durableAll().
    */
   stage(): void;
   /** Drops what was written (the temporary file); never throws. */
@@ -128,7 +129,7 @@ export interface FilesystemBlobStoreOptions {
 }
 
 export class FilesystemBlobStore implements BlobStore {
-  readonly tmpDir: string;
+  private readonly tmpDir: string;
   /** This host's spool: `spool/<host>/<tenant>/<file>`. */
   private readonly spoolRoot: string;
   private readonly spoolDir: string;
@@ -177,7 +178,7 @@ export class FilesystemBlobStore implements BlobStore {
    */
   async recoverJournals(): Promise<JournalRecovery> {
     await this.init();
-    return recoverJournals(this, this.journalHostDir, this.journal?.dir ?? null);
+    return recoverJournals(this, this.journalHostDir);
   }
 
   async put(bytes: Uint8Array): Promise<StoredBlob> {
@@ -189,9 +190,14 @@ export class FilesystemBlobStore implements BlobStore {
 
   async writer(): Promise<BlobWriter> {
     await this.init();
-    const file = path.join(this.tmpDir, `${Date.now().toString(36)}.${randomBytes(8).toString('hex')}`);
+    const file = this.tmpFile();
     const fd = await call<number>((cb) => fs.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640, cb));
     return new FileBlobWriter(this, fd, file);
+  }
+
+  /** A new name for a temporary file (never referenced; those a crash leaves are swept after TMP_MAX_AGE_MS). */
+  tmpFile(): string {
+    return path.join(this.tmpDir, `${Date.now().toString(36)}.${randomBytes(8).toString('hex')}`);
   }
 
   /** Moves a sealed, fdatasync'd temporary file into its content address; resolves with the folders to fsync. */
@@ -221,43 +227,38 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   async durableAll(writers: readonly BlobWriter[], concurrency = 2): Promise<(StoredBlob | Error)[]> {
-    const journalled = writers.flatMap((w, i) => (w instanceof JournalBlobWriter ? [{ w, i }] : []));
+    const journalled = writers.filter((w): w is JournalBlobWriter => w instanceof JournalBlobWriter);
     if (journalled.length === 0) return this.durableFiles(writers, concurrency);
-    const files = writers.flatMap((w, i) => (w instanceof JournalBlobWriter ? [] : [{ w, i }]));
-    const [fromJournal, fromFiles] = await Promise.all([
-      JournalBlobWriter.durableAll(journalled.map((j) => j.w)),
-      this.durableFiles(
-        files.map((f) => f.w),
-        concurrency,
-      ),
-    ]);
-    const out: (StoredBlob | Error)[] = [];
-    journalled.forEach((j, k) => (out[j.i] = fromJournal[k]!));
-    files.forEach((f, k) => (out[f.i] = fromFiles[k]!));
-    return out;
+    const files = writers.filter((w) => !(w instanceof JournalBlobWriter));
+    const [fromJournal, fromFiles] = await Promise.all([this.durableJournalled(journalled), this.durableFiles(files, concurrency)]);
+    let j = 0;
+    let f = 0;
+    return writers.map((w) => (w instanceof JournalBlobWriter ? fromJournal[j++]! : fromFiles[f++]!));
+  }
+
+  /** One flush of the journal for all of them, their objects written out meanwhile (BlobJournal.durableAll). */
+  private async durableJournalled(writers: readonly JournalBlobWriter[]): Promise<(StoredBlob | Error)[]> {
+    const journal = this.journal;
+    if (!journal || writers.some((w) => !w.of(journal))) throw new Error('durableAll: a writer of another store');
+    const results = await journal.durableAll(writers.map((w) => w.record));
+    results.forEach((result, i) => writers[i]!.settled(result));
+    return results;
   }
 
   private async durableFiles(writers: readonly BlobWriter[], concurrency: number): Promise<(StoredBlob | Error)[]> {
-    const placed: ({ blob: StoredBlob; folders: string[] } | Error)[] = [];
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < writers.length) {
-        const i = next++;
-        const writer = writers[i]!;
-        if (!(writer instanceof FileBlobWriter) || !writer.of(this)) throw new Error('durableAll: a writer of another store');
-        placed[i] = await writer.place().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, writers.length)) }, lane));
-    const folders = placed.flatMap((p) => (p instanceof Error ? [] : p.folders));
-    let failed: Error | null = null;
-    await this.syncFolders(folders).catch((err: unknown) => {
-      failed = err instanceof Error ? err : new Error(String(err));
+    const own = writers.map((w) => {
+      if (!(w instanceof FileBlobWriter) || !w.of(this)) throw new Error('durableAll: a writer of another store');
+      return w;
     });
+    const placed: ({ blob: StoredBlob; folders: string[] } | Error)[] = [];
+    await inParallel([...own.keys()], Math.max(1, concurrency), async (i) => {
+      placed[i] = await own[i]!.place().catch(asError);
+    });
+    const folders = placed.flatMap((p) => (p instanceof Error ? [] : p.folders));
+    const failed = await this.syncFolders(folders).then(() => null, asError);
     return placed.map((p, i) => {
-      const writer = writers[i] as FileBlobWriter;
       const result = failed ?? (p instanceof Error ? p : p.blob);
-      writer.settled(result);
+      own[i]!.settled(result);
       return result;
     });
   }
@@ -295,9 +296,7 @@ export class FilesystemBlobStore implements BlobStore {
     if (!this.dirs.has(dir)) {
       const created = await mkdir(dir, { recursive: true });
       this.dirs.add(dir);
-      if (created !== undefined) {
-        for (let d = dir; d.length >= created.length && d !== this.root; d = path.dirname(d)) folders.push(path.dirname(d));
-      }
+      folders.push(...parentsOfCreated(dir, created));
     }
     await put(target);
     return folders;
@@ -459,9 +458,7 @@ class SpoolPool {
   private async create(): Promise<void> {
     if (!this.folderReady) {
       const created = await mkdir(this.dir, { recursive: true });
-      if (created !== undefined) {
-        for (let d = this.dir; d.length >= created.length; d = path.dirname(d)) await this.syncer.sync(path.dirname(d));
-      }
+      for (const parent of parentsOfCreated(this.dir, created)) await this.syncer.sync(parent);
       this.folderReady = true;
     }
     const batch = await Promise.all(
@@ -548,7 +545,7 @@ class FileBlobWriter implements SpoolWriter {
         for (let done = 0; done < chunk.length;) done += fs.writeSync(this.fd, chunk, done, chunk.length - done, this.offset + done);
         this.offset += chunk.length;
       } catch (err) {
-        this.error = err instanceof Error ? err : new Error(String(err));
+        this.error = asError(err);
       }
       this.store.wroteDirect(performance.now() - started);
       return;
@@ -597,9 +594,7 @@ class FileBlobWriter implements SpoolWriter {
 
   /** What durableAll found for this writer: durable() answers the same from now on. */
   settled(result: StoredBlob | Error): void {
-    const done = result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
-    done.catch(() => undefined);
-    this.durablePromise ??= done;
+    this.durablePromise ??= settledWith(result);
   }
 
   /** durable() but the folder fsync: resolves with the blob and the folders to fsync (once, whatever the caller). */
@@ -702,25 +697,19 @@ class JournalBlobWriter implements BlobWriter {
 
   constructor(
     private readonly journal: BlobJournal,
-    private readonly record: JournalRecord,
+    readonly record: JournalRecord,
     /** The object, as the caller holds it (readBack). */
     private readonly bytes: Uint8Array,
   ) {}
 
-  /** durable() for many: one flush per segment for all of them, the files written out meanwhile. */
-  static async durableAll(writers: readonly JournalBlobWriter[]): Promise<(StoredBlob | Error)[]> {
-    const byJournal = new Map<BlobJournal, number[]>();
-    writers.forEach((w, i) => byJournal.set(w.journal, [...(byJournal.get(w.journal) ?? []), i]));
-    const out: (StoredBlob | Error)[] = [];
-    for (const [journal, indexes] of byJournal) {
-      const results = await journal.durableAll(indexes.map((i) => writers[i]!.record));
-      indexes.forEach((i, k) => {
-        const result = results[k]!;
-        out[i] = result;
-        writers[i]!.durablePromise ??= result instanceof Error ? rejected(result) : Promise.resolve(result);
-      });
-    }
-    return out;
+  /** Whether this writer's record is in `journal`. */
+  of(journal: BlobJournal): boolean {
+    return this.journal === journal;
+  }
+
+  /** What durableAll found for this writer: durable() answers the same from now on. */
+  settled(result: StoredBlob | Error): void {
+    this.durablePromise ??= settledWith(result);
   }
 
   write(): void {
@@ -759,10 +748,11 @@ class JournalBlobWriter implements BlobWriter {
   }
 }
 
-function rejected(err: Error): Promise<never> {
-  const p = Promise.reject(err);
-  p.catch(() => undefined);
-  return p;
+/** A settled promise of a durableAll result (observed: a failure nobody asks for again is not unhandled). */
+function settledWith(result: StoredBlob | Error): Promise<StoredBlob> {
+  const done = result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
+  done.catch(() => undefined);
+  return done;
 }
 
 /**
@@ -775,11 +765,6 @@ export function keyOf(sha256: string): string {
 
 /** Content addresses: the current layout and the two-level one of earlier versions. */
 const BLOB_KEY = /^sha256\/[0-9a-f]{2}\/(?:[0-9a-f]{2}\/)?[0-9a-f]{64}$/;
-
-/** A node:fs callback call as a promise (cheaper than fs/promises' FileHandle on the hot path). */
-function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
-}
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(

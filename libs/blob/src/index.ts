@@ -7,5 +7,5 @@ export {
   type SpoolWriter,
   type StoredBlob,
 } from './blob-store.js';
-export { scanSegment, type JournalOptions, type JournalRecovery } from './journal.js';
-export { inParallel } from './parallel.js';
+export { type JournalOptions, type JournalRecovery } from './journal.js';
+export { inParallel } from './util.js';

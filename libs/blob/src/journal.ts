@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { StoredBlob } from './blob-store.js';
+import { asError, call, parentsOfCreated } from './util.js';
 
 /**
  * The blob journal: a write-ahead log that makes whole objects held in memory (STOW-RS parts) durable with one
@@ -51,20 +53,16 @@ export interface JournalOptions {
 
 /** What the journal needs of its blob store. */
 export interface JournalHost {
-  /** Folder of temporary files (same file system as the blobs). */
-  readonly tmpDir: string;
+  /** A new name for a temporary file (same file system as the blobs). */
+  tmpFile(): string;
   /** The file of a content address. */
   pathOf(key: string): string;
   /** Puts a file at the content address of `key` (`put` renames it there); resolves with the folders to fsync. */
   place(key: string, put: (target: string) => Promise<void>): Promise<string[]>;
   /** fsync of folders (what makes renames and links durable). */
   syncFolders(folders: Iterable<string>): Promise<void>;
-}
-
-export interface JournalBlob {
-  readonly key: string;
-  readonly sha256: string;
-  readonly size: number;
+  /** Stores bytes the ordinary way: temporary file, fdatasync, rename, folder fsync (recovery). */
+  put(bytes: Uint8Array): Promise<StoredBlob>;
 }
 
 /** An object appended to the journal. */
@@ -81,7 +79,7 @@ export class JournalRecord {
   constructor(
     readonly segment: Segment,
     readonly offset: number,
-    readonly blob: JournalBlob,
+    readonly blob: StoredBlob,
   ) {
     this.end = offset + RECORD_HEADER_BYTES + blob.size;
   }
@@ -144,9 +142,7 @@ export class BlobJournal {
       await writeHeader(segment);
       this.segments.push(segment);
     }
-    const folders = [this.dir];
-    if (created !== undefined) for (let d = this.dir; d.length > created.length - 1 && d.length > 1; d = path.dirname(d)) folders.push(path.dirname(d));
-    await this.host.syncFolders(folders);
+    await this.host.syncFolders([this.dir, ...parentsOfCreated(this.dir, created)]);
     this.active = this.segments[0]!;
     this.active.state = 'active';
   }
@@ -160,7 +156,7 @@ export class BlobJournal {
    * Appends an object (copied into the page cache now, on the event loop). Null when it is not journalled (too large,
    * no free segment, journal closed or failing): the caller stores it the ordinary way.
    */
-  append(bytes: Uint8Array, blob: JournalBlob): JournalRecord | null {
+  append(bytes: Uint8Array, blob: StoredBlob): JournalRecord | null {
     if (this.closed || blob.size !== bytes.length || bytes.length > this.maxObjectBytes) return null;
     const need = RECORD_HEADER_BYTES + bytes.length;
     let segment = this.active;
@@ -197,8 +193,9 @@ export class BlobJournal {
   /**
    * Makes the record durable and writes it out in the background, soon: while a request is still read, once
    * STAGE_FLUSH_BYTES have been staged, an fdatasync of the segment covers them (and whatever was appended before it
-   * started), and what it covered goes to the writer thread; the rest waits for durable(). durable() / durableAll() then find the work done or under way. An object is never written out
-   * before a flush has covered it: a file at a content address always has its record durable in the journal.
+   * started), and what it covered goes to the writer thread; the rest waits for durable(). durable() / durableAll()
+   * then find the work done or under way. An object is never written out before a flush has covered it: a file at a
+   * content address always has its record durable in the journal.
    */
   stage(record: JournalRecord): void {
     this.staged.push(record);
@@ -225,7 +222,7 @@ export class BlobJournal {
   }
 
   /** flush, then materialize, for many records; resolves per record with its blob or why it failed. */
-  async durableAll(records: readonly JournalRecord[]): Promise<(JournalBlob | Error)[]> {
+  async durableAll(records: readonly JournalRecord[]): Promise<(StoredBlob | Error)[]> {
     const flushed = await this.flush(records).then(
       () => null,
       (err: unknown) => asError(err),
@@ -333,7 +330,7 @@ export class BlobJournal {
   }
 
   private async writeOut(record: JournalRecord): Promise<string[]> {
-    const tmp = tmpName(this.host);
+    const tmp = this.host.tmpFile();
     // The content folders exist (the store creates them when it opens); place() makes sure of it all the same.
     return this.host.place(record.blob.key, (target) =>
       this.writer.run({ op: 'write', fd: record.segment.fd, offset: record.offset + RECORD_HEADER_BYTES, size: record.blob.size, tmp, target }),
@@ -356,27 +353,25 @@ export interface JournalRecovery {
  * record of each segment's current generation goes to its content address the ordinary way, then the journal is
  * removed. Journals of live processes (their pid exists, or this process's own) are left alone.
  */
-export async function recoverJournals(host: JournalHost, hostDir: string, ownDir: string | null): Promise<JournalRecovery> {
+export async function recoverJournals(host: JournalHost, hostDir: string): Promise<JournalRecovery> {
   let journals = 0;
   let blobs = 0;
   let torn = 0;
   for (const name of await readdir(hostDir).catch(() => [] as string[])) {
     const dir = path.join(hostDir, name);
-    if (dir === ownDir || openHere.has(dir)) continue;
+    if (openHere.has(dir)) continue;
     const pid = Number(name.split('.')[0]);
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) continue;
     journals += 1;
-    const folders: string[] = [];
     for (const seg of (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.seg')).sort()) {
       const data = await readFile(path.join(dir, seg));
       const scan = scanSegment(data);
       torn += scan.torn ? 1 : 0;
       for (const r of scan.records) {
-        folders.push(...(await putFile(host, keyOfSha(r.sha256), r.bytes, true)));
+        await host.put(r.bytes);
         blobs += 1;
       }
     }
-    await host.syncFolders(folders);
     await rm(dir, { recursive: true, force: true });
     await host.syncFolders([hostDir]);
   }
@@ -411,14 +406,6 @@ export function scanSegment(data: Buffer): { generation: number; records: { sha2
 /** The journal folder of a new process: `<hostDir>/<pid>.<random>` (the pid lets recovery tell live journals apart). */
 export function journalDirName(): string {
   return `${process.pid}.${randomBytes(4).toString('hex')}`;
-}
-
-function keyOfSha(sha256: string): string {
-  return `sha256/${sha256.slice(0, 2)}/${sha256}`;
-}
-
-function tmpName(host: JournalHost): string {
-  return path.join(host.tmpDir, `${Date.now().toString(36)}.${randomBytes(8).toString('hex')}.j`);
 }
 
 /**
@@ -530,28 +517,10 @@ class FileThread {
       this.inFlight.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the journal's writer thread exited (${code})`)));
+    worker.on('exit', (code) => fail(new Error(`a file thread of the blob journal exited (${code})`)));
     worker.unref();
     this.worker = worker;
     return worker;
-  }
-}
-
-/** Temporary file, (fdatasync,) rename into the content address; resolves with the folders to fsync. */
-async function putFile(host: JournalHost, key: string, bytes: Uint8Array, sync: boolean): Promise<string[]> {
-  const tmp = tmpName(host);
-  const fd = await call<number>((cb) => fs.open(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640, cb));
-  try {
-    try {
-      for (let done = 0; done < bytes.length;) done += await call<number>((cb) => fs.write(fd, bytes, done, bytes.length - done, done, cb));
-      if (sync) await call<void>((cb) => fs.fdatasync(fd, cb));
-    } finally {
-      await call<void>((cb) => fs.close(fd, cb));
-    }
-    return await host.place(key, (target) => call<void>((cb) => fs.rename(tmp, target, cb)));
-  } catch (err) {
-    await call<void>((cb) => fs.unlink(tmp, cb)).catch(() => undefined);
-    throw err;
   }
 }
 
@@ -585,7 +554,6 @@ async function flushSegment(segment: Segment, upTo: number): Promise<void> {
     );
     await segment.flushing;
   }
-  if (segment.failed && segment.flushedTo < upTo) throw segment.failed;
 }
 
 /** Positional write of all the buffers, on the event loop (page cache). */
@@ -607,12 +575,4 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
 }

@@ -41,8 +41,8 @@ export interface StoreOutcome {
 }
 
 /**
- * An instance parsed and written, not yet indexed: its blob is being made durable (staged: fdatasync and rename under
- * way), and counts as stored once `blob.durable()` (or BlobStore.durableAll for many) has resolved.
+ * An instance parsed and written, not yet indexed: its blob is being made durable (staged, see BlobWriter.stage), and
+ * counts as stored once `blob.durable()` (or BlobStore.durableAll for many) has resolved.
  */
 export interface PreparedInstance {
   readonly parsed: ParsedInstance;

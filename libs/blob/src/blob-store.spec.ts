@@ -64,10 +64,11 @@ describe('FilesystemBlobStore', () => {
     writers.forEach((w, i) => {
       w.write(contents[i]!);
       w.seal();
-      w.stage();
     });
-    // The second spool file disappears before it was flushed: it must not count as stored.
+    // The second spool file disappears before it was flushed: it must not count as stored. (Removed before stage():
+    // removed after it, it may go while its flush is under way, and then fail at the link instead.)
     await unlink(spooled[1]!.file);
+    for (const w of writers) w.stage();
     const results = await store.durableAll(writers, 3);
     expect(results[1]).toBeInstanceOf(Error);
     expect((results[1] as Error).message).toMatch(/removed while it was written/);

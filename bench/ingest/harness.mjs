@@ -6,7 +6,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,6 +15,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PLATFORM_MAIN = path.join(ROOT, 'apps/api/dist/main.js');
+
+/** The node options `npm start` runs the platform with (root package.json's start script): benchmarks run the same. */
+export function startNodeArgs() {
+  const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) apps\/api\/dist\/main\.js\b/.exec(start);
+  if (!match) throw new Error(`the start script does not run apps/api/dist/main.js with node: ${start}`);
+  return match[1].trim().split(/\s+/).filter(Boolean);
+}
 export const ORTHANC_BIN = '/usr/sbin/Orthanc';
 export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
 /** Demo data seeded by the embedded platform (README "Demo data"). */
@@ -312,7 +320,7 @@ export async function startCruciate(procs, workDir, { timeoutMs = 120_000, env =
   const [port, pgPort, dimsePort] = [await freePort(), await freePort(), await freePort()];
   const logFile = path.join(workDir, 'cruciate.log');
   const started = performance.now();
-  const entry = procs.spawn('cruciate', process.execPath, [...nodeArgs, PLATFORM_MAIN], {
+  const entry = procs.spawn('cruciate', process.execPath, [...startNodeArgs(), ...nodeArgs, PLATFORM_MAIN], {
     env: childEnv({
       DATA_DIR: dataDir,
       PORT: String(port),

@@ -13,6 +13,13 @@ import { ALL_ROLES } from '@cruciate/contracts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const read = (relative: string): string => readFileSync(path.join(ROOT, relative), 'utf8');
+/** The node options `npm start` runs the api with (root package.json), which its image must run it with too. */
+const API_NODE_ARGS: readonly string[] = (() => {
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) apps\/api\/dist\/main\.js\b/.exec(scripts['start'] ?? '');
+  if (!match) throw new Error(`the start script does not run apps/api/dist/main.js with node: ${scripts['start']}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
+})();
 
 // ---------- docker-compose.yml ----------
 
@@ -437,6 +444,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('the api image runs node with the options of `npm start`', () => {
+    expect(API_NODE_ARGS).toContain('--max-semi-space-size=64');
+  });
+
   it('builds the api and worker images from the repository root with existing Dockerfiles', () => {
     const expected = { api: 'apps/api/dist/main.js', worker: 'apps/inference-worker/dist/main.js', 'worker-gpu': 'apps/inference-worker/dist/main.js' };
     for (const [name, entry] of Object.entries(expected)) {
@@ -449,7 +460,8 @@ describe('docker-compose.yml', () => {
       expect(text).toMatch(/RUN npm ci\b/);
       expect(text).toMatch(/npm ci --omit=dev/);
       expect(text).toMatch(/^USER (?!root)\S+/m);
-      expect(text).toContain(`CMD ["node", "${entry}"]`);
+      const nodeArgs = name === 'api' ? API_NODE_ARGS : [];
+      expect(text).toContain(`CMD [${['node', ...nodeArgs, entry].map((a) => JSON.stringify(a)).join(', ')}]`);
     }
     const ignored = read('.dockerignore')
       .split('\n')

@@ -49,7 +49,8 @@ export async function* readMultipart(
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   let buf: Buffer = Buffer.from('\r\n'); // lets the first delimiter match like the others
   let total = 0;
-  let state: 'preamble' | 'headers' | 'body' | 'done' = 'preamble';
+  // Declared through `as`: the chunk-joining step below reads it before the loop's assignments, which TS would not see.
+  let state = 'preamble' as 'preamble' | 'headers' | 'body' | 'done';
   let headers: Record<string, string> = {};
   let chunks: Buffer[] = [];
   let partBytes = 0;
@@ -61,10 +62,29 @@ export async function* readMultipart(
     return out;
   };
 
+  /** Bytes of the current part (kept as views of the received chunks, joined once when the part ends). */
+  const bodyData = (data: Buffer): void => {
+    partBytes += data.length;
+    if (partBytes > limits.maxPartBytes) oversize = true;
+    if (!oversize) chunks.push(data);
+  };
+
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (total > limits.maxTotalBytes) throw new MultipartError(`request body exceeds ${limits.maxTotalBytes} bytes`, 413);
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    if (buf.length > 0 && state !== 'headers' && buf.length <= delimiter.length + 1 && chunk.length >= delimiter.length) {
+      // All that is left of the previous chunk is the tail kept below. Unless a delimiter starts in it (the window holds
+      // any delimiter that does), it is part data and the new chunk is searched on its own: the body is not copied once
+      // more for every chunk received.
+      const window = Buffer.concat([buf, chunk.subarray(0, delimiter.length + 2)]);
+      const at = window.indexOf(delimiter);
+      if (at < 0 || at >= buf.length) {
+        if (state === 'body') bodyData(buf);
+        buf = chunk;
+      } else buf = Buffer.concat([buf, chunk]);
+    } else {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    }
     for (;;) {
       if (state === 'preamble' || state === 'body') {
         const at = buf.indexOf(delimiter);
@@ -72,25 +92,16 @@ export async function* readMultipart(
           // Keep a tail that could be the start of a delimiter; the rest belongs to the current part.
           const keep = Math.min(buf.length, delimiter.length + 1);
           const data = take(buf.length - keep);
-          if (state === 'body') {
-            partBytes += data.length;
-            if (partBytes > limits.maxPartBytes) oversize = true;
-            if (!oversize) chunks.push(data);
-          }
+          if (state === 'body') bodyData(data);
           break;
         }
         // Need two bytes after the delimiter to tell "--" (end) from CRLF (next part).
         if (buf.length < at + delimiter.length + 2) break;
         const data = take(at);
         if (state === 'body') {
-          partBytes += data.length;
-          if (partBytes > limits.maxPartBytes) oversize = true;
-          if (oversize) {
-            yield { tooLarge: true, headers };
-          } else {
-            chunks.push(data);
-            yield { headers, body: Buffer.concat(chunks) };
-          }
+          bodyData(data);
+          if (oversize) yield { tooLarge: true, headers };
+          else yield { headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
         }
         take(delimiter.length);
         const tail = take(2).toString('latin1');

@@ -21,6 +21,7 @@ import {
   runIsolated,
   sleep,
   startCruciate,
+  startNodeArgs,
   startOrthanc,
   startStorescp,
   storescu,
@@ -78,7 +79,8 @@ async function bench(procs) {
   );
 
   // BENCH_NODE_ARGS: extra node options for our server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
-  const cruciate = await startCruciate(procs, work, { nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const cruciate = await startCruciate(procs, work, { nodeArgs });
   const token = await integratorToken(cruciate.url);
   const orthanc = await startOrthanc(procs, work);
   const storescp = await startStorescp(procs, work, path.join(work, 'storescp-out'));
@@ -108,6 +110,8 @@ async function bench(procs) {
   const runs = [];
   /** Our listener's C-STORE phases over the timed runs (sums and counts from /metrics). */
   const phaseTotals = {};
+  /** Our API process's CPU time and garbage collections over the timed runs, per path (/metrics). */
+  const apiCost = { 'C-STORE': newCost(), 'STOW-RS': newCost() };
   const storescpCount = async () => (await readdir(storescp.outDir)).length;
 
   // Each round: C-STORE of that round's set to every server (the same files, one association each), then STOW-RS of
@@ -124,7 +128,9 @@ async function bench(procs) {
       flushDirtyPages();
       log(`${tag}: C-STORE ${n} files to ${t.server} (AE ${t.calledAe}, one association, TCP_NODELAY=1)`);
       const phasesBefore = t.server === 'cruciate' ? await storePhases(cruciate.url) : null;
+      const costBefore = t.server === 'cruciate' ? await processCost(cruciate.url) : null;
       const r = await storescu({ calledAe: t.calledAe, port: t.port, files: cstoreFiles });
+      if (costBefore) addCost(apiCost['C-STORE'], costBefore, await processCost(cruciate.url), n);
       if (phasesBefore) addPhases(phaseTotals, phasesBefore, await storePhases(cruciate.url));
       check(r.code === 0, `storescu to ${t.server} exited ${r.code ?? r.signal}: ${r.output.slice(-1500)}`);
       check(r.success === n && r.failures === 0, `C-STORE to ${t.server}: ${r.success} success, ${r.failures} failure responses of ${n} files`);
@@ -145,7 +151,9 @@ async function bench(procs) {
       const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : 0;
       flushDirtyPages();
       log(`${tag}: STOW-RS ${n} files to ${t.server} (${Math.ceil(n / STOW_BATCH)} sequential requests of ${STOW_BATCH})`);
+      const costBefore = t.server === 'cruciate' ? await processCost(cruciate.url) : null;
       const r = await stowAll({ url: t.url, headers: t.headers, files: stowSet.files.map((f) => f.bytes), batch: STOW_BATCH });
+      if (costBefore) addCost(apiCost['STOW-RS'], costBefore, await processCost(cruciate.url), n);
       const bad = r.requests.filter((q) => q.status !== 200 || q.referenced !== q.sent || q.failed !== 0);
       check(bad.length === 0, `STOW to ${t.server}: ${bad.length} request(s) not fully stored: ${JSON.stringify(bad.slice(0, 3))}`);
       const referenced = r.requests.reduce((a, q) => a + q.referenced, 0);
@@ -234,12 +242,23 @@ async function bench(procs) {
       warmUp: 'one untimed 20-file series per server and path before the timed runs',
       flush: 'sync(1) before every timed run, so that no server pays for the write-back of what the previous one left dirty',
       rounds: `${ROUNDS} rounds, each with fresh sets, servers' order rotated each round; files/s per server and path = median of its rounds; ratios from the medians`,
-      cruciate: 'node apps/api/dist/main.js, embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn',
+      cruciate: `node ${[...startNodeArgs(), ...nodeArgs].join(' ')} apps/api/dist/main.js (the options of npm start), embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn`,
     },
     runs,
     medians,
     ratios,
     cstoreBudget,
+    apiProcess: Object.fromEntries(
+      Object.entries(apiCost).map(([p, c]) => [
+        p,
+        {
+          instances: c.instances,
+          cpuMsPerInstance: round((c.cpuSeconds * 1000) / c.instances, 2),
+          majorGcs: c.majorGcs,
+          gcPauseMs: round(c.gcSeconds * 1000, 1),
+        },
+      ]),
+    ),
     target: { ratio: TARGET, ...verdict },
     problems,
   };
@@ -263,6 +282,28 @@ async function storePhases(url) {
     out[m[2]][m[1]] = Number(m[3]);
   }
   return out;
+}
+
+/** The API process's CPU seconds and its garbage collections so far (prom-client's default metrics). */
+async function processCost(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (re) => Number(re.exec(text)?.[1] ?? Number.NaN);
+  return {
+    cpuSeconds: value(/^cruciate_api_process_cpu_seconds_total (\S+)$/m),
+    majorGcs: value(/^cruciate_api_nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)$/m),
+    gcSeconds: [...text.matchAll(/^cruciate_api_nodejs_gc_duration_seconds_sum\{kind="\w+"\} (\S+)$/gm)].reduce((a, m) => a + Number(m[1]), 0),
+  };
+}
+
+function newCost() {
+  return { instances: 0, cpuSeconds: 0, majorGcs: 0, gcSeconds: 0 };
+}
+
+function addCost(total, before, after, instances) {
+  total.instances += instances;
+  total.cpuSeconds += after.cpuSeconds - before.cpuSeconds;
+  total.majorGcs += (after.majorGcs || 0) - (before.majorGcs || 0);
+  total.gcSeconds += after.gcSeconds - before.gcSeconds;
 }
 
 function addPhases(totals, before, after) {
@@ -390,5 +431,11 @@ function printReport(results) {
   out.push(
     `  ceiling of a listener that flushes each instance before answering: storescp's ${ms(b.wallMsPerInstance.storescp)} + one flush = ${ms(b.ceiling.msPerInstance)} -> ${b.ceiling.filesPerSecond} files/s = ${b.ceiling.vsOrthanc.toFixed(2)}x Orthanc`,
   );
+  out.push('');
+  out.push('our API process over the timed runs (/metrics; its own threads, not PostgreSQL):');
+  for (const [p, c] of Object.entries(results.apiProcess))
+    out.push(
+      `  ${p.padEnd(8)} ${ms(c.cpuMsPerInstance)} of CPU per instance, ${c.majorGcs} full (major) GCs, ${c.gcPauseMs} ms of GC pauses in ${c.instances} instances`,
+    );
   process.stdout.write(`${out.join('\n')}\n`);
 }

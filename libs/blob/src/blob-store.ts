@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobJournal, journalDirName, recoverJournals, type JournalOptions, type JournalRecord, type JournalRecovery } from './journal.js';
-import { asError, call, inParallel, parentsOfCreated } from './util.js';
+import { asError, call, inParallel, parentsOfCreated, writeAllSync } from './util.js';
 
 /** Temporary files older than this are leftovers of a crash. */
 const TMP_MAX_AGE_MS = 60 * 60 * 1000;
@@ -542,7 +542,7 @@ class FileBlobWriter implements SpoolWriter {
     if (!this.writing && this.queue.length === 0 && this.error === null && this.store.writesDirect()) {
       const started = performance.now();
       try {
-        for (let done = 0; done < chunk.length;) done += fs.writeSync(this.fd, chunk, done, chunk.length - done, this.offset + done);
+        writeAllSync(this.fd, [chunk], this.offset);
         this.offset += chunk.length;
       } catch (err) {
         this.error = asError(err);

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StoredBlob } from './blob-store.js';
-import { asError, call, parentsOfCreated } from './util.js';
+import { asError, call, parentsOfCreated, writeAllSync } from './util.js';
 
 /**
  * The blob journal: a write-ahead log that makes whole objects held in memory (STOW-RS parts) durable with one
@@ -245,8 +245,8 @@ export class BlobJournal {
     if (this.closed) return;
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    for (const s of this.segments) if (s.state === 'active' && s.records.length > 0) this.seal(s);
-    await Promise.all(this.segments.map((s) => s.checkpointing?.catch(() => undefined) ?? Promise.resolve()));
+    this.sealActive();
+    await this.checkpoints();
     const clean = this.segments.every((s) => s.state !== 'sealed');
     await this.writer.close();
     await this.syncer.close();
@@ -261,17 +261,26 @@ export class BlobJournal {
 
   /** Seals the active segment and checkpoints it now (tests; also what the idle timer does). */
   checkpointNow(): Promise<void> {
+    this.sealActive();
+    return this.checkpoints();
+  }
+
+  /** Seals the active segment when it holds records (its checkpoint starts). */
+  private sealActive(): void {
     const active = this.active;
     if (active && active.records.length > 0) this.seal(active);
-    return Promise.all(this.segments.map((s) => s.checkpointing?.catch(() => undefined) ?? Promise.resolve())).then(() => undefined);
+  }
+
+  /** Resolves once every checkpoint under way has ended (failed ones included: see seal). */
+  private async checkpoints(): Promise<void> {
+    await Promise.all(this.segments.map((s) => s.checkpointing?.catch(() => undefined) ?? Promise.resolve()));
   }
 
   private armIdle(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
-      const active = this.active;
-      if (active && active.records.length > 0) this.seal(active);
+      this.sealActive();
     }, this.idleCheckpointMs);
     this.idleTimer.unref();
   }
@@ -464,10 +473,16 @@ parentPort.on('message', ({ id, items }) => {
  * per call). Two of them: one writes objects out, one fdatasyncs them at checkpoints, so that a checkpoint never holds
  * up the objects of the requests being answered.
  */
+interface QueuedOp {
+  readonly item: FileOp;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
 class FileThread {
   private worker: Worker | null = null;
-  private queue: { item: FileOp; resolve: () => void; reject: (err: Error) => void }[] = [];
-  private readonly inFlight = new Map<number, { item: FileOp; resolve: () => void; reject: (err: Error) => void }[]>();
+  private queue: QueuedOp[] = [];
+  private readonly inFlight = new Map<number, QueuedOp[]>();
   private seq = 0;
   private scheduled = false;
 
@@ -553,18 +568,6 @@ async function flushSegment(segment: Segment, upTo: number): Promise<void> {
       },
     );
     await segment.flushing;
-  }
-}
-
-/** Positional write of all the buffers, on the event loop (page cache). */
-function writeAllSync(fd: number, buffers: Uint8Array[], position: number): void {
-  let pos = position;
-  for (const b of buffers) {
-    for (let done = 0; done < b.length;) {
-      const n = fs.writeSync(fd, b, done, b.length - done, pos);
-      done += n;
-      pos += n;
-    }
   }
 }
 

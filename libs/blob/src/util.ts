@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Runs fn over items with at most `limit` calls in flight; rejects with the first failure once all have settled. */
@@ -34,4 +35,16 @@ export function parentsOfCreated(dir: string, created: string | undefined): stri
   const parents: string[] = [];
   if (created !== undefined) for (let d = dir; d.length >= created.length; d = path.dirname(d)) parents.push(path.dirname(d));
   return parents;
+}
+
+/** Positional write of all the buffers, on the calling thread (a copy into the page cache). */
+export function writeAllSync(fd: number, buffers: readonly Uint8Array[], position: number): void {
+  let pos = position;
+  for (const b of buffers) {
+    for (let done = 0; done < b.length;) {
+      const n = fs.writeSync(fd, b, done, b.length - done, pos);
+      done += n;
+      pos += n;
+    }
+  }
 }

@@ -320,7 +320,8 @@ export async function startCruciate(procs, workDir, { timeoutMs = 120_000, env =
   const [port, pgPort, dimsePort] = [await freePort(), await freePort(), await freePort()];
   const logFile = path.join(workDir, 'cruciate.log');
   const started = performance.now();
-  const entry = procs.spawn('cruciate', process.execPath, [...startNodeArgs(), ...nodeArgs, PLATFORM_MAIN], {
+  const args = [...startNodeArgs(), ...nodeArgs];
+  const entry = procs.spawn('cruciate', process.execPath, [...args, PLATFORM_MAIN], {
     env: childEnv({
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -336,7 +337,7 @@ export async function startCruciate(procs, workDir, { timeoutMs = 120_000, env =
   });
   const url = await waitFor('cruciate', entry, timeoutMs, logFile, () => /Cruciate is running at (http:\/\/\S+)/.exec(entry.output)?.[1] ?? null);
   log(`cruciate is running at ${url} (DIMSE ${dimsePort}) after ${((performance.now() - started) / 1000).toFixed(1)} s; log ${logFile}`);
-  return { url, port, pgPort, dimsePort, aeTitle: DEMO.aeTitle, dataDir, logFile, entry };
+  return { url, port, pgPort, dimsePort, aeTitle: DEMO.aeTitle, dataDir, logFile, entry, nodeArgs: args };
 }
 
 /** client_credentials with HTTP Basic for the demo integrator of hospital `general`. */

@@ -21,7 +21,6 @@ import {
   runIsolated,
   sleep,
   startCruciate,
-  startNodeArgs,
   startOrthanc,
   startStorescp,
   storescu,
@@ -127,11 +126,13 @@ async function bench(procs) {
       const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : t.server === 'storescp' ? await storescpCount() : 0;
       flushDirtyPages();
       log(`${tag}: C-STORE ${n} files to ${t.server} (AE ${t.calledAe}, one association, TCP_NODELAY=1)`);
-      const phasesBefore = t.server === 'cruciate' ? await storePhases(cruciate.url) : null;
-      const costBefore = t.server === 'cruciate' ? await processCost(cruciate.url) : null;
+      const metricsBefore = t.server === 'cruciate' ? await apiMetrics(cruciate.url) : null;
       const r = await storescu({ calledAe: t.calledAe, port: t.port, files: cstoreFiles });
-      if (costBefore) addCost(apiCost['C-STORE'], costBefore, await processCost(cruciate.url), n);
-      if (phasesBefore) addPhases(phaseTotals, phasesBefore, await storePhases(cruciate.url));
+      if (metricsBefore) {
+        const metricsAfter = await apiMetrics(cruciate.url);
+        addCost(apiCost['C-STORE'], metricsBefore.cost, metricsAfter.cost, n);
+        addPhases(phaseTotals, metricsBefore.phases, metricsAfter.phases);
+      }
       check(r.code === 0, `storescu to ${t.server} exited ${r.code ?? r.signal}: ${r.output.slice(-1500)}`);
       check(r.success === n && r.failures === 0, `C-STORE to ${t.server}: ${r.success} success, ${r.failures} failure responses of ${n} files`);
       runs.push(row('C-STORE', t.server, n, r.seconds, round + 1));
@@ -151,9 +152,9 @@ async function bench(procs) {
       const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : 0;
       flushDirtyPages();
       log(`${tag}: STOW-RS ${n} files to ${t.server} (${Math.ceil(n / STOW_BATCH)} sequential requests of ${STOW_BATCH})`);
-      const costBefore = t.server === 'cruciate' ? await processCost(cruciate.url) : null;
+      const metricsBefore = t.server === 'cruciate' ? await apiMetrics(cruciate.url) : null;
       const r = await stowAll({ url: t.url, headers: t.headers, files: stowSet.files.map((f) => f.bytes), batch: STOW_BATCH });
-      if (costBefore) addCost(apiCost['STOW-RS'], costBefore, await processCost(cruciate.url), n);
+      if (metricsBefore) addCost(apiCost['STOW-RS'], metricsBefore.cost, (await apiMetrics(cruciate.url)).cost, n);
       const bad = r.requests.filter((q) => q.status !== 200 || q.referenced !== q.sent || q.failed !== 0);
       check(bad.length === 0, `STOW to ${t.server}: ${bad.length} request(s) not fully stored: ${JSON.stringify(bad.slice(0, 3))}`);
       const referenced = r.requests.reduce((a, q) => a + q.referenced, 0);
@@ -242,7 +243,7 @@ async function bench(procs) {
       warmUp: 'one untimed 20-file series per server and path before the timed runs',
       flush: 'sync(1) before every timed run, so that no server pays for the write-back of what the previous one left dirty',
       rounds: `${ROUNDS} rounds, each with fresh sets, servers' order rotated each round; files/s per server and path = median of its rounds; ratios from the medians`,
-      cruciate: `node ${[...startNodeArgs(), ...nodeArgs].join(' ')} apps/api/dist/main.js (the options of npm start), embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn`,
+      cruciate: `node ${cruciate.nodeArgs.join(' ')} apps/api/dist/main.js (the options of npm start), embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn`,
     },
     runs,
     medians,
@@ -273,9 +274,14 @@ async function bench(procs) {
   return 0;
 }
 
-/** Sums and counts of cruciate_api_dimse_store_phase_seconds by phase. */
-async function storePhases(url) {
+/** One read of our API's /metrics: its C-STORE phases and its process cost so far. */
+async function apiMetrics(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
+  return { phases: storePhases(text), cost: processCost(text) };
+}
+
+/** Sums and counts of cruciate_api_dimse_store_phase_seconds by phase. */
+function storePhases(text) {
   const out = {};
   for (const m of text.matchAll(/^cruciate_api_dimse_store_phase_seconds_(sum|count)\{phase="(\w+)"\} (\S+)$/gm)) {
     out[m[2]] ??= { sum: 0, count: 0 };
@@ -285,8 +291,7 @@ async function storePhases(url) {
 }
 
 /** The API process's CPU seconds and its garbage collections so far (prom-client's default metrics). */
-async function processCost(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+function processCost(text) {
   const value = (re) => Number(re.exec(text)?.[1] ?? Number.NaN);
   return {
     cpuSeconds: value(/^cruciate_api_process_cpu_seconds_total (\S+)$/m),

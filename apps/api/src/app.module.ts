@@ -35,7 +35,8 @@ import { DicomwebController } from './modules/dicomweb/dicomweb.controller.js';
 import { DicomwebRepository } from './modules/dicomweb/dicomweb.repository.js';
 import { DicomwebService } from './modules/dicomweb/dicomweb.service.js';
 import { IngestRepository } from './modules/ingest/ingest.repository.js';
-import { BLOB_STORE, IngestService, JOB_QUEUE, PATIENT_KEYER } from './modules/ingest/ingest.service.js';
+import { BLOB_STORE, IngestService, JOB_QUEUE, PATIENT_KEYER, STORED_UID_FILTERS } from './modules/ingest/ingest.service.js';
+import type { StoredUidFilters } from './modules/ingest/stored-uid-filter.js';
 import type { JobQueue } from './modules/ingest/job-queue.js';
 import type { PatientKeyer } from './modules/ingest/patient-key.js';
 import { DiagnosisRepository } from './modules/diagnosis/diagnosis.repository.js';
@@ -69,6 +70,8 @@ export interface AppResources {
   /** Study changes heard on the study-events channel, fanned out to this instance's subscriptions. */
   readonly studyEvents: StudyEventBus;
   readonly metrics: ApiMetrics;
+  /** C-STORE's stored-UID filters (null: DIMSE_UID_FILTER off, or no DIMSE listener). */
+  readonly uidFilters?: StoredUidFilters | null;
 }
 
 /** Every GraphQL resolver: the code-first schema is built from these. */
@@ -143,6 +146,7 @@ export class AppModule {
         { provide: BLOB_STORE, useValue: resources.blobStore },
         { provide: JOB_QUEUE, useValue: resources.jobQueue },
         { provide: PATIENT_KEYER, useValue: resources.patientKeyer },
+        { provide: STORED_UID_FILTERS, useValue: resources.uidFilters ?? null },
         { provide: StudyEventBus, useValue: resources.studyEvents },
         MetricsRepository,
         {
@@ -152,6 +156,7 @@ export class AppModule {
               inferenceQueue: () => repo.inferenceQueueCounts(),
               subscriptions: () => resources.studyEvents.size,
               unindexedInstances: () => ingest.unindexed,
+              uidFilters: () => resources.uidFilters?.stats() ?? null,
               spoolRecovered: () => ingest.recoveredTotals,
             });
             return resources.metrics;

@@ -90,6 +90,38 @@ describe('DIMSE listener: dcmtk storescu / echoscu against the real platform', (
     expect(jobs).toHaveLength(1);
   });
 
+  it('with the stored-UID filter answering for the hospital, new instances need no look-up and other bytes under a stored UID are still refused', async () => {
+    const hospital = await createTestHospital();
+    const checks = async (): Promise<{ filter: number; index: number }> => {
+      const text = await (await fetch(`${platform.url}/metrics`)).text();
+      const value = (answer: string) => Number(new RegExp(`^cruciate_api_dimse_uid_checks\\{answer="${answer}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+      return { filter: value('filter'), index: value('index') };
+    };
+    // The hospital's first association starts the load of its filter (its instances are looked up meanwhile).
+    const first = makeSeries({ plane: 'sagittal', slices: 6 });
+    await run('storescu', ['-aec', hospital.aeTitle, '127.0.0.1', port(), ...(await writeDicomFiles(first.files))], { env });
+    const before = await checks();
+    const second = makeSeries({ plane: 'sagittal', slices: 6 });
+    await run('storescu', ['-aec', hospital.aeTitle, '127.0.0.1', port(), ...(await writeDicomFiles(second.files))], { env });
+    const after = await checks();
+    // Each new instance is asked about twice (when its command arrives, and before its answer): the filter answered.
+    expect(after.filter - before.filter).toBeGreaterThanOrEqual(12);
+    // The same UID with other bytes (last pixel byte): the filter says "maybe", the look-up finds the stored copy,
+    // which stays as it was.
+    const storedCopy = () =>
+      systemQuery<{ sha256: string }>(`SELECT sha256 FROM instance WHERE tenant_id = $1 AND sop_instance_uid = $2`, [hospital.id, first.sopInstanceUids[2]]);
+    const kept = await storedCopy();
+    expect(kept).toHaveLength(1);
+    const altered = Buffer.from(first.files[2]!);
+    altered[altered.length - 1] = altered.at(-1)! ^ 0xff;
+    const result = await run('storescu', ['-d', '-aec', hospital.aeTitle, '127.0.0.1', port(), ...(await writeDicomFiles([altered]))], { env }).catch(
+      (err: { stdout: string; stderr: string }) => err,
+    );
+    expect(`${result.stdout}${result.stderr}`).toMatch(/0xa900/i);
+    expect((await checks()).index).toBeGreaterThan(after.index);
+    expect(await storedCopy()).toEqual(kept);
+  });
+
   it("the called AE title decides the hospital: B's AE title stores into B, never into A", async () => {
     const sag = makeSeries({ plane: 'sagittal', slices: 8 });
     await run('storescu', ['-aec', b.aeTitle, '127.0.0.1', port(), ...(await writeDicomFiles(sag.files))], { env });

@@ -92,6 +92,13 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
     default: '16',
     secret: false,
   },
+  {
+    name: 'DIMSE_UID_FILTER',
+    description:
+      "C-STORE tells new instances from re-sent ones with an in-memory filter of each hospital's stored UIDs (2-4 bytes per stored instance) instead of one index look-up per instance",
+    default: 'true',
+    secret: false,
+  },
   { name: 'START_WORKER', description: '`npm start` also runs an inference worker process', default: 'true', secret: false },
   {
     name: 'BUNDLED_MODEL_DIR',
@@ -191,6 +198,7 @@ export const apiEnvSchema = z.object({
   DIMSE_HOST: z.string().default('127.0.0.1'),
   DIMSE_PORT: z.coerce.number().int().min(-1).max(65535).default(11112),
   DIMSE_MAX_ASSOCIATIONS: z.coerce.number().int().min(1).max(1000).default(16),
+  DIMSE_UID_FILTER: bool.default(true),
   START_WORKER: bool.default(true),
   METRICS_ENABLED: bool.default(true),
   GRAPHQL_WS_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(100_000).default(1000),

@@ -21,6 +21,8 @@ import { DimseListener } from '../modules/dimse/dimse-listener.js';
 import { HospitalRepository } from '../modules/hospital/hospital.repository.js';
 import { JobQueue } from '../modules/ingest/job-queue.js';
 import { PatientKeyer } from '../modules/ingest/patient-key.js';
+import { IngestRepository } from '../modules/ingest/ingest.repository.js';
+import { StoredUidFilters } from '../modules/ingest/stored-uid-filter.js';
 import { ModelVersionService } from '../modules/model-version/model-version.service.js';
 import { GraphqlWsServer } from '../modules/events/graphql-ws.server.js';
 import { StudyEventBus } from '../modules/events/study-event-bus.js';
@@ -92,6 +94,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let dimsePort: number | null = null;
   let app: NestExpressApplication | null = null;
   let eventListener: StudyEventListener | null = null;
+  let uidFilters: StoredUidFilters | null = null;
   const metrics = new ApiMetrics({ defaultMetrics: config.METRICS_ENABLED });
   const studyEvents = new StudyEventBus({ onDrop: () => metrics.studyEventsDropped.inc() });
   try {
@@ -127,6 +130,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       onConnectionChange: (up) => metrics.studyEventsListening.set(up ? 1 : 0),
     });
     await step('studyEvents', () => eventListener!.start());
+    if (config.DIMSE_UID_FILTER && config.DIMSE_PORT !== -1) {
+      // Its LISTEN connection comes up in the background: until then (and whenever it is lost) C-STORE looks up each
+      // instance in the index, as without it.
+      const ingestRepo = new IngestRepository(new Db(dataSource));
+      uidFilters = new StoredUidFilters({
+        databaseUrl: appUrl,
+        logger: logger.child({ component: 'stored-uid-filter' }),
+        loadPage: (tenantId, after, limit) => ingestRepo.storedUids(tenantId, after, limit),
+      });
+      uidFilters.start();
+    }
 
     if (embedded && config.SEED_DEMO) {
       await step('seed', () => seedDemoData(new Db(dataSource!)));
@@ -155,6 +169,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       patientKeyer: await PatientKeyer.load(config.PATIENT_KEY_SECRET, config.DATA_DIR),
       studyEvents,
       metrics,
+      uidFilters,
     };
     app = await step('nest', () =>
       NestFactory.create<NestExpressApplication>(AppModule.create(config, logger, dataSource!, resources), {
@@ -236,6 +251,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await jobQueue?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await eventListener?.stop().catch(() => undefined);
+    await uidFilters?.stop().catch(() => undefined);
     if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw err;
@@ -250,6 +266,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const jobs = jobQueue;
   const listener = dimse;
   const events = eventListener;
+  const filters = uidFilters;
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -276,6 +293,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         await nest.close();
         studyEvents.closeAll();
         await events.stop();
+        await filters?.stop();
         await jobs.stop();
         if (ds.isInitialized) await ds.destroy();
         await embedded?.stop();

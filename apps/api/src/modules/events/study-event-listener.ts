@@ -1,6 +1,6 @@
 import { STUDY_EVENTS_CHANNEL, StudyStatus, studyEventSchema } from '@cruciate/contracts';
-import pg from 'pg';
 import type { Logger } from '../../common/logger.js';
+import { PgListener } from '../../database/pg-listener.js';
 import type { StudyChange } from './study-event-bus.js';
 
 export interface StudyEventListenerOptions {
@@ -23,107 +23,43 @@ export interface StudyEventListenerOptions {
 const STATUSES = new Set<string>(Object.values(StudyStatus));
 
 /**
- * One dedicated PostgreSQL connection per API instance that LISTENs on the study-events channel (fed by the
- * study trigger of migration 0008 and by explicit pg_notify calls) and hands each event to the in-process bus.
+ * One dedicated PostgreSQL connection per API instance (a PgListener) that LISTENs on the study-events channel (fed
+ * by the study trigger of migration 0008 and by explicit pg_notify calls) and hands each event to the in-process bus.
  * Reconnects with capped exponential backoff and jitter; events committed while it is disconnected are not
  * replayed (subscribers refetch on their own reconnect, see README).
  */
 export class StudyEventListener {
-  private client: pg.Client | null = null;
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private failures = 0;
-  private connected = false;
+  private readonly listener: PgListener;
 
-  constructor(private readonly options: StudyEventListenerOptions) {}
+  constructor(private readonly options: StudyEventListenerOptions) {
+    this.listener = new PgListener({
+      databaseUrl: options.databaseUrl,
+      channels: [STUDY_EVENTS_CHANNEL],
+      logger: options.logger,
+      name: 'study-events',
+      applicationName: options.applicationName ?? 'cruciate-api-events',
+      onNotification: (channel, payload) => this.handle(channel, payload),
+      onConnectionChange: options.onConnectionChange,
+      minBackoffMs: options.minBackoffMs,
+      maxBackoffMs: options.maxBackoffMs,
+      pingIntervalMs: options.pingIntervalMs,
+    });
+  }
 
   /** Connects and LISTENs; fails when the first attempt fails (the platform does not start half-wired). */
-  async start(): Promise<void> {
-    await this.connect();
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
   get isConnected(): boolean {
-    return this.connected;
+    return this.listener.isConnected;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.retryTimer = null;
-    this.pingTimer = null;
-    const client = this.client;
-    this.client = null;
-    this.setConnected(false);
-    await client?.end().catch(() => undefined);
+  stop(): Promise<void> {
+    return this.listener.stop();
   }
 
-  private async connect(): Promise<void> {
-    const client = new pg.Client({
-      connectionString: this.options.databaseUrl,
-      application_name: this.options.applicationName ?? 'cruciate-api-events',
-      keepAlive: true,
-      connectionTimeoutMillis: 10_000,
-    });
-    client.on('notification', (msg) => this.handle(msg.channel, msg.payload));
-    client.on('error', (err) => this.lost(client, err));
-    client.on('end', () => this.lost(client, null));
-    this.client = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${STUDY_EVENTS_CHANNEL}`);
-    } catch (err) {
-      this.client = null;
-      await client.end().catch(() => undefined);
-      throw err;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.failures = 0;
-    this.setConnected(true);
-    const pingMs = this.options.pingIntervalMs ?? 30_000;
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = setInterval(() => {
-      client.query('SELECT 1').catch((err: unknown) => this.lost(client, err));
-    }, pingMs);
-    this.pingTimer.unref();
-  }
-
-  private lost(client: pg.Client, err: unknown): void {
-    if (this.stopped || this.client !== client) return;
-    this.client = null;
-    this.setConnected(false);
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = null;
-    this.options.logger.warn({ err }, 'study-events LISTEN connection lost; reconnecting');
-    client.end().catch(() => undefined);
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.retryTimer) return;
-    const min = this.options.minBackoffMs ?? 250;
-    const max = this.options.maxBackoffMs ?? 30_000;
-    const base = Math.min(max, min * 2 ** Math.min(this.failures, 16));
-    const delay = Math.round(base / 2 + Math.random() * (base / 2));
-    const attempt = ++this.failures;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.connect().then(
-        () => this.options.logger.info({ attempt }, 'study-events LISTEN connection restored'),
-        (err: unknown) => {
-          this.options.logger.warn({ err, retryInMs: delay }, 'study-events LISTEN reconnect failed');
-          this.scheduleReconnect();
-        },
-      );
-    }, delay);
-    this.retryTimer.unref();
-  }
-
-  private handle(channel: string, payload: string | undefined): void {
+  private handle(channel: string, payload: string): void {
     if (channel !== STUDY_EVENTS_CHANNEL || !payload) return;
     let parsed: unknown;
     try {
@@ -138,11 +74,5 @@ export class StudyEventListener {
       return;
     }
     this.options.onEvent({ tenantId: event.data.tenantId, studyId: event.data.studyId, status: event.data.status as StudyStatus });
-  }
-
-  private setConnected(connected: boolean): void {
-    if (this.connected === connected) return;
-    this.connected = connected;
-    this.options.onConnectionChange?.(connected);
   }
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadApiConfig } from '@cruciate/config';
 import { withClient } from '@cruciate/db';
-import { createTestHospital, makeSeries, systemQuery, testDatabase, type TestHospital } from '@cruciate/testing';
+import { createTestHospital, makeSeries, newUid, systemQuery, testDatabase, type TestHospital } from '@cruciate/testing';
 import { DataSource, type EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Db } from '../../database/db.js';
@@ -17,6 +17,7 @@ import { IngestRepository } from './ingest.repository.js';
 import { IngestService } from './ingest.service.js';
 import { JobQueue } from './job-queue.js';
 import { PatientKeyer } from './patient-key.js';
+import { INSTANCE_STORED_CHANNEL, StoredUidFilters } from './stored-uid-filter.js';
 
 /** Real PostgreSQL, real pg-boss, real blob store; only the failure is injected. */
 describe('ingest: index and transactional hand-off to inference', () => {
@@ -24,7 +25,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
   let queue: JobQueue;
   let hospital: TestHospital;
   let other: TestHospital;
-  let make: (jobs: Pick<JobQueue, 'sendInference'>) => IngestService;
+  let make: (jobs: Pick<JobQueue, 'sendInference'>, uidFilters?: StoredUidFilters) => IngestService;
   let blobs: FilesystemBlobStore;
   let blobRoot: string;
   let db: Db;
@@ -37,7 +38,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
     blobRoot = await mkdtemp(path.join(os.tmpdir(), 'ingest-blobs-'));
     blobs = new FilesystemBlobStore(blobRoot);
     const config = loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) });
-    make = (jobs) =>
+    make = (jobs, uidFilters) =>
       new IngestService(
         config,
         db,
@@ -47,6 +48,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
         jobs as JobQueue,
         new PatientKeyer('medium-test-secret-0001'),
         silent,
+        uidFilters,
       );
     [hospital, other] = await Promise.all([createTestHospital(), createTestHospital()]);
   });
@@ -353,5 +355,126 @@ describe('ingest: index and transactional hand-off to inference', () => {
       });
     expect(await count(hospital.id)).toBeGreaterThan(0);
     expect(await count(other.id)).toBe(0);
+  });
+
+  describe('stored-UID filter (C-STORE): migration 0011 trigger -> NOTIFY -> StoredUidFilters', () => {
+    const started: StoredUidFilters[] = [];
+    afterAll(async () => {
+      await Promise.all(started.map((f) => f.stop()));
+    });
+    const until = async (what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const filters = async (pageSize = 3): Promise<{ filters: StoredUidFilters; name: string }> => {
+      const repo = new IngestRepository(db);
+      const name = `cruciate-uid-filter-test-${newUid().slice(-8)}`;
+      const f = new StoredUidFilters({
+        databaseUrl: testDatabase().appUrl,
+        logger: silent,
+        loadPage: (tenantId, after, limit) => repo.storedUids(tenantId, after, limit),
+        pageSize,
+        applicationName: name,
+        minBackoffMs: 20,
+        maxBackoffMs: 100,
+      });
+      started.push(f);
+      f.start();
+      await until('the LISTEN connection is up', () => f.listening);
+      return { filters: f, name };
+    };
+    const loaded = async (f: StoredUidFilters, tenantId: string): Promise<void> => {
+      f.absent(tenantId, newUid());
+      await until('the filter is loaded', () => f.isReady(tenantId));
+    };
+    const alter = (bytes: Buffer): Buffer => {
+      const altered = Buffer.from(bytes);
+      altered[altered.length - 1] = altered.at(-1)! ^ 0xff;
+      return altered;
+    };
+
+    it('is loaded by keyset pages, says "absent" only for UIDs never stored, hears other writers, and starts over after a lost connection', async () => {
+      const tenant = await createTestHospital();
+      const series = makeSeries({ plane: 'sagittal', slices: 7, rows: 16, columns: 16 });
+      const writer = make(queue);
+      for (const file of series.files) await writer.storeInstance(tenant.id, file);
+      const { filters: f, name } = await filters(3);
+      // Not loaded yet: every question is left to the index, and the first one starts the load (3 pages of 3).
+      expect(f.absent(tenant.id, newUid())).toBe(false);
+      await until('the filter is loaded', () => f.isReady(tenant.id));
+      for (const uid of series.sopInstanceUids) expect(f.absent(tenant.id, uid)).toBe(false);
+      const fresh = Array.from({ length: 400 }, () => newUid());
+      expect(fresh.filter((uid) => f.absent(tenant.id, uid)).length).toBeGreaterThanOrEqual(380);
+      // Written by another process (no filter of its own): heard through the trigger's NOTIFY.
+      const later = makeSeries({ plane: 'sagittal', slices: 3, rows: 16, columns: 16 });
+      for (const file of later.files) await writer.storeInstance(tenant.id, file);
+      await until('the other writer is heard', () => later.sopInstanceUids.every((uid) => !f.absent(tenant.id, uid)));
+      // Connection lost: every filter is dropped (notifications may be missed), questions go to the index until it
+      // is back and the filter loaded again.
+      await systemQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [name]);
+      await until('the loss is noticed', () => !f.isReady(tenant.id));
+      expect(f.absent(tenant.id, newUid())).toBe(false);
+      await until('the connection is back', () => f.listening);
+      await loaded(f, tenant.id);
+      for (const uid of [...series.sopInstanceUids, ...later.sopInstanceUids]) expect(f.absent(tenant.id, uid)).toBe(false);
+    });
+
+    it('a batch of 200 instances is announced in notifications under the 8000-byte limit, every UID once or more', async () => {
+      const tenant = await createTestHospital();
+      const series = makeSeries({ plane: 'sagittal', slices: 200, rows: 8, columns: 8 });
+      const ingest = make(queue);
+      const payloads: string[] = [];
+      await withClient(testDatabase().appUrl, async (client) => {
+        client.on('notification', (msg) => {
+          if (msg.channel === INSTANCE_STORED_CHANNEL && msg.payload?.startsWith(tenant.id)) payloads.push(msg.payload);
+        });
+        await client.query(`LISTEN ${INSTANCE_STORED_CHANNEL}`);
+        const prepared = await Promise.all(series.files.map((file) => ingest.prepare(tenant.id, file)));
+        const results = await ingest.indexBatch(tenant.id, prepared);
+        expect(results.every((r) => !(r instanceof Error) && r.status === 'STORED')).toBe(true);
+        await until('every UID is announced', () => new Set(payloads.flatMap((p) => p.split(' ').slice(1))).size === 200);
+      });
+      expect(payloads.length).toBeGreaterThanOrEqual(2);
+      for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThan(8000);
+      expect(new Set(payloads.flatMap((p) => p.split(' ').slice(1)))).toEqual(new Set(series.sopInstanceUids));
+    });
+
+    it('C-STORE path: a new instance is answered without a look-up; re-sent ones are still told apart', async () => {
+      const tenant = await createTestHospital();
+      const { filters: f } = await filters(1000);
+      const ingest = make(queue, f);
+      const elsewhere = make(queue);
+      await loaded(f, tenant.id);
+      const series = makeSeries({ plane: 'sagittal', slices: 2, rows: 32, columns: 32 });
+      const [first, second] = series.files as [Buffer, Buffer];
+      const [firstUid, secondUid] = series.sopInstanceUids as [string, string];
+      const send = async (bytes: Buffer, uid: string) => {
+        const writer = await ingest.openWriter(tenant.id);
+        writer.write(bytes);
+        return ingest.storeReceived(tenant.id, { head: bytes, blob: writer, lookup: ingest.lookUpEarly(tenant.id, uid) });
+      };
+      // New: the filter answers, no look-up is sent.
+      const before = f.stats();
+      expect(ingest.lookUpEarly(tenant.id, firstUid).stored).toBeNull();
+      const receipt = await send(first, firstUid);
+      expect(receipt.status).toBe('STORED');
+      expect(await receipt.indexed).toMatchObject({ status: 'STORED' });
+      expect(f.stats().answeredAbsent - before.answeredAbsent).toBeGreaterThanOrEqual(2);
+      // Its own instance is known at once (noted before its commit).
+      expect(f.absent(tenant.id, firstUid)).toBe(false);
+      await expect(send(alter(first), firstUid)).rejects.toMatchObject({ code: 'INSTANCE_CONFLICT' });
+      // Stored by another process: once announced, the look-up decides (other bytes refused, the same a duplicate).
+      await elsewhere.storeInstance(tenant.id, second);
+      await until('the other process is heard', () => !f.absent(tenant.id, secondUid));
+      await expect(send(alter(second), secondUid)).rejects.toMatchObject({ code: 'INSTANCE_CONFLICT' });
+      expect((await send(second, secondUid)).status).toBe('DUPLICATE');
+      const rows = await systemQuery<{ sha256: string }>(`SELECT sha256 FROM instance WHERE sop_instance_uid = ANY($1) ORDER BY sop_instance_uid`, [
+        series.sopInstanceUids,
+      ]);
+      expect(rows.map((r) => r.sha256).sort()).toEqual([first, second].map((b) => createHash('sha256').update(b).digest('hex')).sort());
+    });
   });
 });

@@ -90,6 +90,16 @@ export class IngestRepository {
     return row ? { instanceId: row.instance_id, seriesId: row.series_id, studyId: row.study_id, sha256: row.stored_sha256 } : null;
   }
 
+  /** One page of the hospital's stored SOP Instance UIDs in UID order, after `after` (keyset paging; '' for the first). */
+  async storedUids(tenantId: string, after: string, limit: number): Promise<string[]> {
+    const rows = await this.db.tenantStatement<{ sop_instance_uid: string }>(tenantId, `SELECT sop_instance_uid FROM stored_instance_uids($1, $2, $3)`, [
+      tenantId,
+      after,
+      limit,
+    ]);
+    return rows.map((r) => r.sop_instance_uid);
+  }
+
   /** Indexes many instances in one statement and one commit; results in input order. */
   async insertInstances(tenantId: string, rows: readonly NewInstanceRow[]): Promise<InsertedInstance[]> {
     return this.insertInstancesAfter(tenantId, rows, null);

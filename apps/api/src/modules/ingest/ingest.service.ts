@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { ApiConfig } from '@cruciate/config';
 import { StudyStatus } from '@cruciate/contracts';
 import { chooseSeries, DicomRejectError, parseInstance, parseInstanceHead, type ParsedInstance, selectSeries, type SeriesSummary } from '@cruciate/dicom';
@@ -14,6 +14,7 @@ import { IngestError } from './ingest.errors.js';
 import { IngestRepository, type InsertedInstance, type NewInstanceRow, type SeriesRow } from './ingest.repository.js';
 import type { JobQueue } from './job-queue.js';
 import type { PatientKeyer } from './patient-key.js';
+import type { StoredUidFilters } from './stored-uid-filter.js';
 
 export const BLOB_STORE = Symbol('BLOB_STORE');
 /** Group commit of the C-STORE index: a batch waits this long for more instances (see IndexQueue). */
@@ -28,6 +29,7 @@ const PUBLISH_CONCURRENCY = 2;
 const RECOVERY_CONCURRENCY = 8;
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const PATIENT_KEYER = Symbol('PATIENT_KEYER');
+export const STORED_UID_FILTERS = Symbol('STORED_UID_FILTERS');
 
 export interface StoreOutcome {
   readonly status: 'STORED' | 'DUPLICATE';
@@ -78,7 +80,8 @@ export interface EarlyLookup {
   readonly sopInstanceUid: string;
   /** performance.now() before the query was sent. */
   readonly startedAt: number;
-  readonly stored: ReturnType<IngestRepository['storedInstance']>;
+  /** Null when none was sent: the hospital's stored-UID filter said the instance is new. */
+  readonly stored: ReturnType<IngestRepository['storedInstance']> | null;
 }
 
 /** A spooled instance waiting for its index row. */
@@ -128,6 +131,8 @@ export class IngestService implements OnApplicationShutdown {
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(PATIENT_KEYER) private readonly patientKeys: PatientKeyer,
     @Inject(LOGGER) private readonly logger: Logger,
+    /** Answers "stored already?" for new instances without a look-up (C-STORE); without it every instance is looked up. */
+    @Optional() @Inject(STORED_UID_FILTERS) private readonly uidFilters?: StoredUidFilters | null,
   ) {
     this.spoolIndex = new IndexQueue((tenantId, items) => this.indexSpooled(tenantId, items), logger.child({ component: 'ingest' }), {
       lingerMs: SPOOL_INDEX_LINGER_MS,
@@ -178,10 +183,12 @@ export class IngestService implements OnApplicationShutdown {
 
   /**
    * Starts the index look-up of an instance about to arrive (storeReceived uses it when it names the same instance
-   * and is recent enough that nothing this process indexed since is missed; see IndexQueue.lookupHolds).
+   * and is recent enough that nothing this process indexed since is missed; see IndexQueue.lookupHolds). Sends
+   * nothing when the hospital's stored-UID filter says the instance is new (storeReceived asks the filter again).
    */
   lookUpEarly(tenantId: string, sopInstanceUid: string): EarlyLookup {
     const startedAt = performance.now();
+    if (this.uidFilters?.absent(tenantId, sopInstanceUid)) return { sopInstanceUid, startedAt, stored: null };
     const stored = this.repo.storedInstance(tenantId, sopInstanceUid);
     // Observed: an instance that never arrives (aborted association) leaves its look-up unused.
     stored.catch(() => undefined);
@@ -232,10 +239,14 @@ export class IngestService implements OnApplicationShutdown {
     };
     let stored: Awaited<ReturnType<IngestRepository['storedInstance']>>;
     try {
-      const early = received.lookup;
-      stored = await (early?.sopInstanceUid === sopInstanceUid && this.spoolIndex.lookupHolds(early.startedAt)
-        ? early.stored
-        : this.repo.storedInstance(tenantId, sopInstanceUid));
+      // Asked after the claim: what this process indexes is noted in the filter before its commit (see noteIndexing).
+      if (this.uidFilters?.absent(tenantId, sopInstanceUid)) stored = null;
+      else {
+        const early = received.lookup;
+        stored = await (early?.stored && early.sopInstanceUid === sopInstanceUid && this.spoolIndex.lookupHolds(early.startedAt)
+          ? early.stored
+          : this.repo.storedInstance(tenantId, sopInstanceUid));
+      }
       if (!stored) await flushed;
     } catch (err) {
       await drop();
@@ -265,6 +276,7 @@ export class IngestService implements OnApplicationShutdown {
       items.map((i) => i.writer),
       PUBLISH_CONCURRENCY,
     );
+    this.noteIndexing(tenantId, items);
     let results: (InsertedInstance | Error)[];
     try {
       results = await this.repo.insertInstances(
@@ -387,6 +399,7 @@ export class IngestService implements OnApplicationShutdown {
   }
 
   private async index(prepared: PreparedInstance): Promise<StoreOutcome> {
+    this.noteIndexing(prepared.row.tenantId, [prepared]);
     return this.outcome(prepared, await this.repo.insertInstanceAfter(prepared.row, prepared.blob.durable()));
   }
 
@@ -405,6 +418,7 @@ export class IngestService implements OnApplicationShutdown {
    * bad row (or blob) fails alone.
    */
   async indexBatch(tenantId: string, prepared: readonly PreparedInstance[]): Promise<(StoreOutcome | IngestError)[]> {
+    this.noteIndexing(tenantId, prepared);
     try {
       // The rows are written while the blobs are made durable; the commit waits for them.
       const durable = this.allDurable(prepared.map((p) => p.blob));
@@ -426,6 +440,18 @@ export class IngestService implements OnApplicationShutdown {
       }
       return out;
     }
+  }
+
+  /**
+   * Notes in the stored-UID filter what is about to be indexed, before its commit: a C-STORE of the same UID from
+   * then on is looked up in the index (an extra key costs only a look-up), so this process never depends on the
+   * notification of its own commit.
+   */
+  private noteIndexing(tenantId: string, items: readonly { readonly row: NewInstanceRow }[]): void {
+    this.uidFilters?.note(
+      tenantId,
+      items.map((i) => i.row.instance.sopInstanceUid),
+    );
   }
 
   /** Makes the blobs durable, each folder fsync'd once for the lot (BlobStore.durableAll); throws the first failure. */

@@ -14,6 +14,8 @@ export interface ApiMetricsSources {
   readonly unindexedInstances?: () => number;
   /** Spool files handled by recovery passes since start, by outcome. */
   readonly spoolRecovered?: () => Readonly<Record<string, number>>;
+  /** C-STORE's stored-UID filters (null when off). */
+  readonly uidFilters?: () => { readonly bytes: number; readonly answeredAbsent: number; readonly leftToIndex: number } | null;
 }
 
 /**
@@ -77,6 +79,27 @@ export class ApiMetrics {
       collect() {
         const counts = sources()?.spoolRecovered?.() ?? {};
         for (const outcome of ['indexed', 'removedEmpty', 'quarantined', 'failed']) this.set({ outcome }, counts[outcome] ?? 0);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}dimse_uid_checks`,
+      help:
+        'C-STORE "stored already?" questions since start by who answered: filter (the stored-UID filter: certainly new) or ' +
+        'index (a look-up: filter not loaded, off, or "maybe")',
+      labelNames: ['answer'],
+      registers,
+      collect() {
+        const f = sources()?.uidFilters?.();
+        this.set({ answer: 'filter' }, f?.answeredAbsent ?? 0);
+        this.set({ answer: 'index' }, f?.leftToIndex ?? 0);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}dimse_uid_filter_bytes`,
+      help: 'Memory held by the stored-UID filters of C-STORE (all hospitals)',
+      registers,
+      collect() {
+        this.set(sources()?.uidFilters?.()?.bytes ?? 0);
       },
     });
     this.dimseStorePhases = new Histogram({

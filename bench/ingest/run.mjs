@@ -257,6 +257,7 @@ async function bench(procs) {
           cpuMsPerInstance: round((c.cpuSeconds * 1000) / c.instances, 2),
           majorGcs: c.majorGcs,
           gcPauseMs: round(c.gcSeconds * 1000, 1),
+          ...(p === 'C-STORE' && { storedAlreadyQuestions: { answeredByFilter: c.uidByFilter, leftToIndex: c.uidByIndex } }),
         },
       ]),
     ),
@@ -297,11 +298,14 @@ function processCost(text) {
     cpuSeconds: value(/^cruciate_api_process_cpu_seconds_total (\S+)$/m),
     majorGcs: value(/^cruciate_api_nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)$/m),
     gcSeconds: [...text.matchAll(/^cruciate_api_nodejs_gc_duration_seconds_sum\{kind="\w+"\} (\S+)$/gm)].reduce((a, m) => a + Number(m[1]), 0),
+    // C-STORE's "stored already?" questions (two per instance), answered by the stored-UID filter or left to the index.
+    uidByFilter: value(/^cruciate_api_dimse_uid_checks\{answer="filter"\} (\S+)$/m) || 0,
+    uidByIndex: value(/^cruciate_api_dimse_uid_checks\{answer="index"\} (\S+)$/m) || 0,
   };
 }
 
 function newCost() {
-  return { instances: 0, cpuSeconds: 0, majorGcs: 0, gcSeconds: 0 };
+  return { instances: 0, cpuSeconds: 0, majorGcs: 0, gcSeconds: 0, uidByFilter: 0, uidByIndex: 0 };
 }
 
 function addCost(total, before, after, instances) {
@@ -309,6 +313,8 @@ function addCost(total, before, after, instances) {
   total.cpuSeconds += after.cpuSeconds - before.cpuSeconds;
   total.majorGcs += (after.majorGcs || 0) - (before.majorGcs || 0);
   total.gcSeconds += after.gcSeconds - before.gcSeconds;
+  total.uidByFilter += after.uidByFilter - before.uidByFilter;
+  total.uidByIndex += after.uidByIndex - before.uidByIndex;
 }
 
 function addPhases(totals, before, after) {
@@ -442,5 +448,9 @@ function printReport(results) {
     out.push(
       `  ${p.padEnd(8)} ${ms(c.cpuMsPerInstance)} of CPU per instance, ${c.majorGcs} full (major) GCs, ${c.gcPauseMs} ms of GC pauses in ${c.instances} instances`,
     );
+  const q = results.apiProcess['C-STORE'].storedAlreadyQuestions;
+  out.push(
+    `  C-STORE "stored already?" (asked at the command and before the answer): ${q.answeredByFilter} answered by the stored-UID filter, ${q.leftToIndex} left to an index look-up`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }

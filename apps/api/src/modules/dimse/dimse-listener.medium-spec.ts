@@ -174,6 +174,9 @@ function datasetOf(file: Buffer): Buffer {
   return file.subarray(132 + 12 + file.readUInt32LE(140));
 }
 
+/** The real Socket#write, for spies that record and pass through. */
+const originalWrite = net.Socket.prototype.write;
+
 describe('DimseListener (dcmtk against the real socket)', () => {
   const ingest = new FakeIngest();
   const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
@@ -280,6 +283,25 @@ describe('DimseListener (dcmtk against the real socket)', () => {
         source: { via: 'DIMSE', callingAe: 'MODALITY1', calledAe: 'GOODAE', peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown },
       },
     ]);
+  });
+
+  it('sends each response in one write (with Nagle off, one segment: the peer wakes once per response)', async () => {
+    const writes: Buffer[] = [];
+    const spy = vi.spyOn(net.Socket.prototype, 'write').mockImplementation(function (this: net.Socket, ...args: Parameters<net.Socket['write']>) {
+      const [chunk] = args;
+      if (Buffer.isBuffer(chunk) && chunk[0] === 0x04) writes.push(Buffer.from(chunk));
+      return originalWrite.apply(this, args) as boolean;
+    });
+    try {
+      const series = makeSeries({ slices: 3, rows: 16, columns: 16 });
+      const result = await store('GOODAE', await writeFiles('one-write', series.files));
+      expect(result.code, result.output).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    // Three C-STORE responses: each write is one whole P-DATA-TF PDU (header and command together).
+    expect(writes).toHaveLength(3);
+    for (const w of writes) expect(w.readUInt32BE(2) + 6).toBe(w.length);
   });
 
   it('keeps the transfer syntax of each file: implicit, deflated and compressed', async () => {

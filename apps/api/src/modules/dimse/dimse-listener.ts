@@ -407,7 +407,9 @@ class Session {
       const response =
         request.commandField === CommandField.C_ECHO_RQ ? this.echo(message.contextId, request) : await this.onStore(message.contextId, request, message.store);
       if (this.socket.destroyed) return;
-      for (const part of pDataTf(message.contextId, true, encodeResponse(response), this.peerMaxPdu)) this.socket.write(part);
+      // One write: with Nagle off, each write is a TCP segment of its own, and the peer, woken by a PDU header alone,
+      // would wait for its body in a second wake-up.
+      this.socket.write(Buffer.concat(pDataTf(message.contextId, true, encodeResponse(response), this.peerMaxPdu)));
       if (request.commandField === CommandField.C_STORE_RQ && message.dataSetAt > 0) {
         this.answeredAt = performance.now();
         this.deps.observePhase('transfer', (message.dataSetAt - message.commandAt) / 1000);

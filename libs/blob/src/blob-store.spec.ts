@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import { FilesystemBlobStore, keyOf } from './blob-store.js';
 
 describe('FilesystemBlobStore', () => {
@@ -154,6 +155,37 @@ describe('FilesystemBlobStore', () => {
       // Files created ahead and never used are removed at shutdown.
       await store.closeSpool();
       expect(await readdir(spoolDir(root))).toEqual([]);
+    });
+
+    it('flush({ inline: true }) runs the fdatasync on the event loop; the bytes are the same, a removed file still refused', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+      const store = new FilesystemBlobStore(root, 'host-a');
+      const sync = vi.spyOn(fs, 'fdatasyncSync');
+      const pooled = vi.spyOn(fs, 'fdatasync');
+      try {
+        const bytes = Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7) % 256));
+        const inline = await store.spoolWriter(tenant);
+        inline.write(bytes);
+        const flushing = inline.flush({ inline: true });
+        // Already done when flush() returns, before any other work of the event loop.
+        expect(sync).toHaveBeenCalledTimes(1);
+        expect(pooled).not.toHaveBeenCalled();
+        expect((await flushing).sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+        expect(await readFile(inline.file)).toEqual(bytes);
+        const usual = await store.spoolWriter(tenant);
+        usual.write(bytes);
+        await usual.flush();
+        expect(sync).toHaveBeenCalledTimes(1);
+        expect(pooled).toHaveBeenCalledTimes(1);
+        const gone = await store.spoolWriter(tenant);
+        gone.write(bytes);
+        await unlink(gone.file);
+        await expect(gone.flush({ inline: true })).rejects.toThrow(/was removed/);
+      } finally {
+        sync.mockRestore();
+        pooled.mockRestore();
+        await store.closeSpool();
+      }
     });
 
     it('never acknowledges a spool file that was removed while it was written', async () => {

@@ -69,8 +69,12 @@ export interface BlobWriter {
 export interface SpoolWriter extends BlobWriter {
   /** The spool file (for logs). */
   readonly file: string;
-  /** fdatasync of the spool file; refuses when the file was unlinked meanwhile (so nothing is acknowledged that is gone). */
-  flush(): Promise<StoredBlob>;
+  /**
+   * fdatasync of the spool file; refuses when the file was unlinked meanwhile (so nothing is acknowledged that is gone).
+   * `inline`: the fdatasync runs on the event loop (blocking it for the flush, once every byte is written) instead of
+   * through the thread pool, which saves a hand-off to a pool thread and back. The first call decides.
+   */
+  flush(options?: { readonly inline?: boolean }): Promise<StoredBlob>;
   /** Removes the spool file (the blob and its row exist); never throws. */
   release(): Promise<void>;
   /** Closes the file and leaves it in the spool, no longer owned: the next recovery pass indexes it; never throws. */
@@ -514,8 +518,8 @@ class FileBlobWriter implements SpoolWriter {
     this.seal();
   }
 
-  flush(): Promise<StoredBlob> {
-    this.flushed ??= this.doFlush();
+  flush(options: { readonly inline?: boolean } = {}): Promise<StoredBlob> {
+    this.flushed ??= this.doFlush(options.inline === true);
     return this.flushed;
   }
 
@@ -611,16 +615,20 @@ class FileBlobWriter implements SpoolWriter {
     this.spool?.live.delete(this.file);
   }
 
-  /** Waits for queued writes (none when they went on the event loop: the fdatasync is asked for now), then fdatasync. */
-  private async syncData(): Promise<void> {
+  /**
+   * Waits for queued writes (none when they went on the event loop: the fdatasync is asked for now), then fdatasync:
+   * through the thread pool, or `inline` on the event loop when nothing was left to wait for.
+   */
+  private async syncData(inline = false): Promise<void> {
     if (this.pendingBytes > 0) await this.drained();
     if (this.error) throw this.error;
-    await call<void>((cb) => fs.fdatasync(this.fd, cb));
+    if (inline) fs.fdatasyncSync(this.fd);
+    else await call<void>((cb) => fs.fdatasync(this.fd, cb));
   }
 
-  private async doFlush(): Promise<StoredBlob> {
+  private async doFlush(inline = false): Promise<StoredBlob> {
     const blob = this.seal();
-    await this.syncData();
+    await this.syncData(inline);
     // Unlinked meanwhile (another process's recovery took it for abandoned): never acknowledge what is gone.
     if (fs.fstatSync(this.fd).nlink === 0) throw new Error(`spool file ${this.file} was removed while it was written`);
     return blob;

@@ -241,6 +241,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         maxConnections: config.DIMSE_MAX_ASSOCIATIONS,
         shutdownTimeoutMs: config.SHUTDOWN_GRACE_MS,
         observePhase: (phase, seconds) => metrics.dimseStorePhases.observe({ phase }, seconds),
+        inlineFlushWhenAlone: config.DIMSE_INLINE_FLUSH,
         resolveHospital: (ae) => db.forSystem('DIMSE association: called AE title -> hospital', () => hospitals.findByAeTitle(ae)),
       });
       dimsePort = (await step('dimse', () => dimse!.start())).port;

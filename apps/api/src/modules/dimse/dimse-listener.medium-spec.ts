@@ -83,6 +83,8 @@ class FakeIngest implements DimseIngest {
   /** Index look-ups started by the listener, and for each stored instance the look-up it was handed. */
   readonly lookups: string[] = [];
   readonly lookupsHanded: (string | undefined)[] = [];
+  /** Per stored instance: whether the listener asked for its flush on the event loop. */
+  readonly inlineFlushes: boolean[] = [];
 
   lookUpEarly(_tenantId: string, sopInstanceUid: string): EarlyLookup {
     this.lookups.push(sopInstanceUid);
@@ -97,6 +99,7 @@ class FakeIngest implements DimseIngest {
 
   async storeReceived(tenantId: string, received: ReceivedInstance): Promise<Receipt> {
     this.lookupsHanded.push(received.lookup?.sopInstanceUid);
+    this.inlineFlushes.push(received.inlineFlush === true);
     const outcome = await this.storeInstance(tenantId, await received.blob.readBack());
     return { status: outcome.status, sopInstanceUid: outcome.sopInstanceUid, indexed: Promise.resolve(outcome) };
   }
@@ -142,6 +145,7 @@ class FakeIngest implements DimseIngest {
     this.completed.length = 0;
     this.lookups.length = 0;
     this.lookupsHanded.length = 0;
+    this.inlineFlushes.length = 0;
   }
 }
 
@@ -208,6 +212,7 @@ describe('DimseListener (dcmtk against the real socket)', () => {
       resolveHospital: (calledAe) => (calledAe === 'BROKENAE' ? Promise.reject(new Error('database down')) : Promise.resolve(HOSPITALS[calledAe] ?? null)),
       logger,
       observePhase: (phase, seconds) => phases.push({ phase, seconds }),
+      inlineFlushWhenAlone: true,
     });
     ({ port } = await listener.start());
   });
@@ -264,6 +269,8 @@ describe('DimseListener (dcmtk against the real socket)', () => {
     // Each instance's index look-up started with its command, and went with its data set to ingest.
     expect(ingest.lookups).toEqual(series.sopInstanceUids);
     expect(ingest.lookupsHanded).toEqual(series.sopInstanceUids);
+    // The only association: each flush on the event loop.
+    expect(ingest.inlineFlushes).toEqual([true, true]);
     // Per instance: its transfer and our answer; between the two instances, the peer's turn.
     expect(phases.map((p) => p.phase).sort()).toEqual(['answer', 'answer', 'peer', 'transfer', 'transfer']);
     for (const p of phases) expect(p.seconds).toBeGreaterThanOrEqual(0);
@@ -302,6 +309,19 @@ describe('DimseListener (dcmtk against the real socket)', () => {
     // Three C-STORE responses: each write is one whole P-DATA-TF PDU (header and command together).
     expect(writes).toHaveLength(3);
     for (const w of writes) expect(w.readUInt32BE(2) + 6).toBe(w.length);
+  });
+
+  it('flushes through the thread pool while another association is open', async () => {
+    const other = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => other.once('connect', resolve).once('error', reject));
+    try {
+      const series = makeSeries({ slices: 2, rows: 16, columns: 16 });
+      const result = await store('GOODAE', await writeFiles('not-alone', series.files));
+      expect(result.code, result.output).toBe(0);
+      expect(ingest.inlineFlushes).toEqual([false, false]);
+    } finally {
+      other.destroy();
+    }
   });
 
   it('keeps the transfer syntax of each file: implicit, deflated and compressed', async () => {

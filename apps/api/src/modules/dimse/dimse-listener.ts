@@ -66,6 +66,11 @@ export interface DimseListenerOptions {
   readonly maxConnections?: number;
   /** Told the seconds of each C-STORE phase (metrics; see ApiMetrics.dimseStorePhases). */
   readonly observePhase?: (phase: StorePhase, seconds: number) => void;
+  /**
+   * While only one association is open, flush each instance on the event loop (SpoolWriter.flush `inline`): one
+   * thread hand-off less on the latency path, while nothing else of the listener waits on the event loop. Default false.
+   */
+  readonly inlineFlushWhenAlone?: boolean;
 }
 
 /**
@@ -163,6 +168,7 @@ export class DimseListener {
       idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       isStopping: () => this.stopping,
       observePhase: this.options.observePhase ?? (() => undefined),
+      inlineFlush: () => this.options.inlineFlushWhenAlone === true && this.sessions.size === 1,
     });
     this.sessions.add(session);
     void session.done.then(() => this.sessions.delete(session));
@@ -178,6 +184,8 @@ interface SessionDeps {
   readonly idleTimeoutMs: number;
   readonly isStopping: () => boolean;
   readonly observePhase: (phase: StorePhase, seconds: number) => void;
+  /** Whether this instance's flush runs on the event loop (asked per instance: other associations come and go). */
+  readonly inlineFlush: () => boolean;
 }
 
 /** First bytes of each instance kept in memory for the header parser (the rest only goes to disk). */
@@ -548,7 +556,7 @@ class Session {
       return dimseStatusFor(new IngestError('DICOM_REJECTED', `instance exceeds ${this.deps.maxInstanceBytes} bytes`, 'TOO_LARGE'));
     }
     try {
-      const receipt = await this.deps.ingest.storeReceived(hospital.id, await received.complete());
+      const receipt = await this.deps.ingest.storeReceived(hospital.id, { ...(await received.complete()), inlineFlush: this.deps.inlineFlush() });
       if (receipt.status === 'DUPLICATE') this.counts.duplicates++;
       else this.counts.stored++;
       // The index row follows the response (group commit); the association's series complete once all have landed.

@@ -59,6 +59,8 @@ export interface ReceivedInstance {
   readonly blob: SpoolWriter;
   /** The index look-up of the SOP Instance UID the command announced, if one was started. */
   readonly lookup?: EarlyLookup;
+  /** fdatasync on the event loop instead of the thread pool (see SpoolWriter.flush): the listener's call. */
+  readonly inlineFlush?: boolean;
 }
 
 /**
@@ -212,7 +214,7 @@ export class IngestService implements OnApplicationShutdown {
   async storeReceived(tenantId: string, received: ReceivedInstance): Promise<Receipt> {
     const writer = received.blob;
     const blob = writer.seal();
-    const flushed = writer.flush();
+    const flushed = writer.flush({ inline: received.inlineFlush === true });
     flushed.catch(() => undefined);
     // Not this copy after all: close the file only once no fdatasync is using its descriptor.
     const discard = async (): Promise<void> => {

@@ -297,7 +297,7 @@ describe('DimseListener (dcmtk against the real socket)', () => {
     const spy = vi.spyOn(net.Socket.prototype, 'write').mockImplementation(function (this: net.Socket, ...args: Parameters<net.Socket['write']>) {
       const [chunk] = args;
       if (Buffer.isBuffer(chunk) && chunk[0] === 0x04) writes.push(Buffer.from(chunk));
-      return originalWrite.apply(this, args) as boolean;
+      return originalWrite.apply(this, args);
     });
     try {
       const series = makeSeries({ slices: 3, rows: 16, columns: 16 });

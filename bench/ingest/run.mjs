@@ -35,6 +35,8 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const STOW_BATCH = 50;
 const TARGET = 1.5;
 const DEADLINE_MS = 8 * 60_000;
+/** Pause before each timed run (see quiesce). */
+const SETTLE_MS = 2000;
 const RESULTS = path.join(ROOT, 'bench/ingest/results.json');
 
 await runIsolated(async () => {
@@ -64,8 +66,10 @@ async function bench(procs) {
   const work = await makeWorkDir(procs, 'cruciate-bench');
   const syn = await loadSynthetic(work);
   let t0 = performance.now();
-  const warmCstore = makeStudies(syn, { studies: 1, prefix: 'WARMC', planes: [['sagittal', 20]] });
-  const warmStow = makeStudies(syn, { studies: 1, prefix: 'WARMS', planes: [['sagittal', 20]] });
+  // Warm-up sets: 2 studies (100 files) per path, sent untimed to every server. Enough for V8 to have optimised our hot
+  // paths (with 20 files, round 1 of our listener was about 20 % slower than rounds 2 and 3 in every run).
+  const warmCstore = makeStudies(syn, { studies: 2, prefix: 'WARMC' });
+  const warmStow = makeStudies(syn, { studies: 2, prefix: 'WARMS' });
   const cstoreSets = Array.from({ length: ROUNDS }, (_, r) => makeStudies(syn, { studies: STUDIES, prefix: `CSTORE${r + 1}` }));
   const stowSets = Array.from({ length: ROUNDS }, (_, r) => makeStudies(syn, { studies: STUDIES, prefix: `STOW${r + 1}` }));
   const warmFiles = await writeFiles(path.join(work, 'warm'), warmCstore.files);
@@ -93,7 +97,7 @@ async function bench(procs) {
     { server: 'orthanc', url: `${orthanc.http}/dicom-web/studies`, headers: {} },
   ];
 
-  // Warm-up (untimed): one 20-slice series per server and path, so that no timed run pays first-use costs.
+  // Warm-up (untimed): the 100-file sets above, to every server and path, so that no timed run pays first-use costs.
   for (const t of targets) {
     const r = await storescu({ calledAe: t.calledAe, port: t.port, files: warmFiles });
     check(r.code === 0 && r.success === warmFiles.length, `warm-up C-STORE to ${t.server}: exit ${r.code}, ${r.success}/${warmFiles.length} stored`);
@@ -124,7 +128,7 @@ async function bench(procs) {
     const tag = `round ${round + 1}/${ROUNDS}`;
     for (const t of rotate(targets, round)) {
       const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : t.server === 'storescp' ? await storescpCount() : 0;
-      flushDirtyPages();
+      await quiesce();
       log(`${tag}: C-STORE ${n} files to ${t.server} (AE ${t.calledAe}, one association, TCP_NODELAY=1)`);
       const metricsBefore = t.server === 'cruciate' ? await apiMetrics(cruciate.url) : null;
       const r = await storescu({ calledAe: t.calledAe, port: t.port, files: cstoreFiles });
@@ -150,7 +154,7 @@ async function bench(procs) {
     }
     for (const t of rotate(stowTargets, round)) {
       const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : 0;
-      flushDirtyPages();
+      await quiesce();
       log(`${tag}: STOW-RS ${n} files to ${t.server} (${Math.ceil(n / STOW_BATCH)} sequential requests of ${STOW_BATCH})`);
       const metricsBefore = t.server === 'cruciate' ? await apiMetrics(cruciate.url) : null;
       const r = await stowAll({ url: t.url, headers: t.headers, files: stowSet.files.map((f) => f.bytes), batch: STOW_BATCH });
@@ -240,8 +244,9 @@ async function bench(procs) {
     method: {
       cstore: 'storescu, all files over one association per server, TCP_NODELAY=1, wall-clock of the storescu process',
       stow: `${STOW_BATCH} files per multipart/related; type="application/dicom" request, requests sent one after the other, wall-clock of all requests`,
-      warmUp: 'one untimed 20-file series per server and path before the timed runs',
-      flush: 'sync(1) before every timed run, so that no server pays for the write-back of what the previous one left dirty',
+      warmUp: 'one untimed 100-file set (2 studies) per server and path before the timed runs',
+      flush:
+        '2 s of pause, then sync(1), before every timed run, so that no server pays for the background work or the write-back of what the previous run left',
       rounds: `${ROUNDS} rounds, each with fresh sets, servers' order rotated each round; files/s per server and path = median of its rounds; ratios from the medians`,
       cruciate: `node ${cruciate.nodeArgs.join(' ')} apps/api/dist/main.js (the options of npm start), embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn`,
     },
@@ -379,6 +384,16 @@ async function settle(read, expected, ms = 10_000) {
  * commit), so without it the kernel writes storescp's 66 MB back during whichever run comes next, and that run pays
  * for it (its fdatasyncs queue behind it).
  */
+/**
+ * Before each timed run: a pause for the previous run's background work to finish (our blob journal checkpoints 1 s
+ * after its last append, Orthanc and PostgreSQL write their own logs out), then sync(1), so that no server pays for
+ * what the previous one left behind.
+ */
+async function quiesce() {
+  await sleep(SETTLE_MS);
+  flushDirtyPages();
+}
+
 function flushDirtyPages() {
   const r = spawnSync('sync', [], { stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`sync failed: ${r.status ?? r.signal}`);

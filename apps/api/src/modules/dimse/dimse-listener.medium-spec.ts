@@ -91,6 +91,13 @@ class FakeIngest implements DimseIngest {
     return { sopInstanceUid, startedAt: performance.now(), stored: Promise.resolve(null) };
   }
 
+  /** Hospitals whose rows the listener asked to be indexed at once (its release). */
+  readonly hurried: string[] = [];
+
+  indexNow(tenantId: string): void {
+    this.hurried.push(tenantId);
+  }
+
   openWriter(): Promise<SpoolWriter> {
     const writer = new MemoryWriter();
     this.writers.push(writer);
@@ -146,6 +153,7 @@ class FakeIngest implements DimseIngest {
     this.lookups.length = 0;
     this.lookupsHanded.length = 0;
     this.inlineFlushes.length = 0;
+    this.hurried.length = 0;
   }
 }
 
@@ -281,6 +289,8 @@ describe('DimseListener (dcmtk against the real socket)', () => {
       expect(parsed.sopInstanceUid).toBe(series.sopInstanceUids[i]);
       expect(parsed.transferSyntaxUid).toBe('1.2.840.10008.1.2.1');
     }
+    // At the release the rows still lingering in the group commit are asked for at once.
+    expect(ingest.hurried).toContain('hospital-good');
     // Completion runs before the A-RELEASE-RP, so it is done when storescu exits.
     expect(ingest.completed).toEqual([
       {

@@ -43,7 +43,7 @@ export interface DimseHospital {
 }
 
 /** What the listener needs from IngestService (the real one is passed; tests pass a fake). */
-export type DimseIngest = Pick<IngestService, 'openWriter' | 'lookUpEarly' | 'storeReceived' | 'completeSeries'>;
+export type DimseIngest = Pick<IngestService, 'openWriter' | 'lookUpEarly' | 'storeReceived' | 'indexNow' | 'completeSeries'>;
 
 export interface DimseListenerOptions {
   /** Bind address (DIMSE_HOST); never all interfaces unless asked for ('0.0.0.0' / '::'). */
@@ -613,9 +613,14 @@ class Session {
   }
 
   private async complete(trigger: 'release' | 'abort' | 'close'): Promise<void> {
-    // Let C-STORE handlers still running (abort or close mid-store) reach their outcome first.
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    // Let C-STORE handlers still running (abort or close mid-store) reach their outcome first; the rows still lingering
+    // in the group commit are indexed now (nothing more is coming from this association).
     const hospital = this.hospital;
+    if (hospital) this.deps.ingest.indexNow(hospital.id);
+    while (this.inflight.size > 0) {
+      await Promise.allSettled([...this.inflight]);
+      if (hospital) this.deps.ingest.indexNow(hospital.id);
+    }
     if (!hospital) return;
     const seriesIds = [...this.seriesIds];
     this.logger.info(

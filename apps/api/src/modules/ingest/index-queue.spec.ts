@@ -47,6 +47,29 @@ describe('IndexQueue (group commit behind the C-STORE response)', () => {
     expect(queue.size).toBe(0);
   });
 
+  it('hurry(): what lingers is indexed at once, and so is what is queued behind it, until the queue is empty', async () => {
+    const { calls, index } = recorder({ delayMs: 20 });
+    const queue = new IndexQueue<string, string>(index, silent, { lingerMs: 60_000 });
+    const first = (await accept(queue, 't', 'a')).done;
+    const second = (await accept(queue, 't', 'b')).done;
+    let settled = false;
+    void Promise.all([first, second]).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Lingering for more (a minute): nothing indexed yet.
+    expect(settled).toBe(false);
+    expect(calls).toEqual([]);
+    queue.hurry('other tenant'); // nothing queued there: no effect
+    queue.hurry('t');
+    // Queued while that batch commits (20 ms): indexed right after it, without lingering either.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const third = (await accept(queue, 't', 'c')).done;
+    expect(await Promise.all([first, second, third])).toEqual(['indexed:a', 'indexed:b', 'indexed:c']);
+    expect(calls).toEqual([
+      { tenantId: 't', items: ['a', 'b'] },
+      { tenantId: 't', items: ['c'] },
+    ]);
+  });
+
   it('remembers indexed instances for memoryMs: later copies are told apart without the index, and early look-ups hold that long', async () => {
     const { calls, index } = recorder();
     const queue = new IndexQueue<string, string>(index, silent, { memoryMs: 60 });

@@ -68,6 +68,10 @@ export class IndexQueue<T, R> {
   private readonly recent = new Map<string, { readonly sha256: string; readonly indexed: Promise<R>; readonly at: number }>();
   /** When the latest instance forgotten before memoryMs had passed (too many remembered) was indexed. */
   private forgottenEarly = Number.NEGATIVE_INFINITY;
+  /** Per tenant: ends the linger of the batch being gathered (see hurry). */
+  private readonly lingering = new Map<string, () => void>();
+  /** Tenants whose queued items are to be indexed without lingering, until their queue is empty (see hurry). */
+  private readonly hurried = new Set<string>();
 
   constructor(
     private readonly indexBatch: BatchIndexer<T, R>,
@@ -160,6 +164,16 @@ export class IndexQueue<T, R> {
     }
   }
 
+  /**
+   * Indexes what is queued for the tenant without waiting for more (no linger) until its queue is empty: someone is
+   * waiting for those rows (an association's release).
+   */
+  hurry(tenantId: string): void {
+    if (!this.queues.has(tenantId)) return;
+    this.hurried.add(tenantId);
+    this.lingering.get(tenantId)?.();
+  }
+
   /** Resolves once everything queued so far is indexed (or refused). */
   async drain(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
@@ -183,7 +197,7 @@ export class IndexQueue<T, R> {
   private async run(tenantId: string): Promise<void> {
     const queue = this.queues.get(tenantId)!;
     while (queue.length > 0) {
-      if (this.lingerMs > 0 && queue.length < this.maxBatch) await sleep(this.lingerMs);
+      if (this.lingerMs > 0 && queue.length < this.maxBatch && !this.hurried.has(tenantId)) await this.linger(tenantId);
       const batch = queue.splice(0, this.maxBatch);
       const results = await this.tryBatch(tenantId, batch);
       batch.forEach((entry, i) => {
@@ -193,6 +207,20 @@ export class IndexQueue<T, R> {
       });
     }
     this.queues.delete(tenantId);
+    this.hurried.delete(tenantId);
+  }
+
+  /** Waits lingerMs for more items, or less when hurried. */
+  private linger(tenantId: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.lingering.delete(tenantId);
+        resolve();
+      };
+      const timer = setTimeout(done, this.lingerMs);
+      this.lingering.set(tenantId, done);
+    });
   }
 
   private async tryBatch(tenantId: string, batch: readonly Entry<T, R>[]): Promise<(R | Error)[] | Error> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { StudyStatus } from '@cruciate/contracts';
 import { Db } from '../../database/db.js';
 
 export interface NewInstanceRow {
@@ -137,21 +138,31 @@ export class IngestRepository {
     return results.map((r) => ({ inserted: r.inserted, instanceId: r.instance_id, seriesId: r.series_id, studyId: r.study_id, storedSha256: r.stored_sha256 }));
   }
 
-  seriesOfStudy(tenantId: string, studyId: string): Promise<SeriesRow[]> {
-    return this.db.manager().query<SeriesRow[]>(
-      `SELECT id, study_id, series_instance_uid, modality, description, body_part, image_orientation, instance_count, status,
-              selected_for_inference, enqueued_instance_count
-         FROM series WHERE tenant_id = $1 AND study_id = $2 ORDER BY series_number NULLS LAST, created_at FOR UPDATE`,
-      [tenantId, studyId],
+  /**
+   * Every series of the studies that hold the given series, with their study's status, locked for this transaction
+   * (FOR UPDATE, in study order), grouped by study in series order: one statement for a whole association's studies.
+   */
+  async seriesOfStudiesOf(tenantId: string, seriesIds: readonly string[]): Promise<{ studyId: string; studyStatus: StudyStatus; series: SeriesRow[] }[]> {
+    const rows = await this.db.manager().query<(SeriesRow & { study_status: StudyStatus })[]>(
+      `SELECT se.id, se.study_id, se.series_instance_uid, se.modality, se.description, se.body_part, se.image_orientation,
+              se.instance_count, se.status, se.selected_for_inference, se.enqueued_instance_count, st.status AS study_status
+         FROM series se JOIN study st ON st.tenant_id = se.tenant_id AND st.id = se.study_id
+        WHERE se.tenant_id = $1
+          AND se.study_id IN (SELECT study_id FROM series WHERE tenant_id = $1 AND id = ANY($2::uuid[]))
+        ORDER BY se.study_id, se.series_number NULLS LAST, se.created_at
+          FOR UPDATE OF se`,
+      [tenantId, seriesIds],
     );
-  }
-
-  /** Studies of the given series (to re-decide selection per study). */
-  async studiesOfSeries(tenantId: string, seriesIds: readonly string[]): Promise<string[]> {
-    const rows = await this.db
-      .manager()
-      .query<{ study_id: string }[]>(`SELECT DISTINCT study_id FROM series WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, seriesIds]);
-    return rows.map((r) => r.study_id);
+    const studies = new Map<string, { studyId: string; studyStatus: StudyStatus; series: SeriesRow[] }>();
+    for (const { study_status, ...row } of rows) {
+      let study = studies.get(row.study_id);
+      if (!study) {
+        study = { studyId: row.study_id, studyStatus: study_status, series: [] };
+        studies.set(row.study_id, study);
+      }
+      study.series.push(row);
+    }
+    return [...studies.values()];
   }
 
   async markComplete(tenantId: string, seriesIds: readonly string[]): Promise<void> {
@@ -163,16 +174,15 @@ export class IngestRepository {
       ]);
   }
 
-  async setSelection(tenantId: string, seriesId: string, selected: boolean, plane: string, reason: string): Promise<void> {
-    await this.db
-      .manager()
-      .query(`UPDATE series SET selected_for_inference = $3, plane = $4, selection_reason = $5 WHERE tenant_id = $1 AND id = $2`, [
-        tenantId,
-        seriesId,
-        selected,
-        plane,
-        reason,
-      ]);
+  /** Records the selection decision of many series in one statement. */
+  async setSelections(tenantId: string, decisions: readonly { seriesId: string; selected: boolean; plane: string; reason: string }[]): Promise<void> {
+    if (decisions.length === 0) return;
+    await this.db.manager().query(
+      `UPDATE series s SET selected_for_inference = v.selected, plane = v.plane, selection_reason = v.reason
+         FROM unnest($2::uuid[], $3::boolean[], $4::text[], $5::text[]) AS v(id, selected, plane, reason)
+        WHERE s.tenant_id = $1 AND s.id = v.id`,
+      [tenantId, decisions.map((d) => d.seriesId), decisions.map((d) => d.selected), decisions.map((d) => d.plane), decisions.map((d) => d.reason)],
+    );
   }
 
   async setEnqueued(tenantId: string, seriesId: string, instanceCount: number): Promise<void> {
@@ -183,11 +193,6 @@ export class IngestRepository {
     await this.db
       .manager()
       .query(`UPDATE study SET status = $3, status_reason = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, studyId, status, reason]);
-  }
-
-  async studyStatus(tenantId: string, studyId: string): Promise<string | null> {
-    const [row] = await this.db.manager().query<{ status: string }[]>(`SELECT status FROM study WHERE tenant_id = $1 AND id = $2`, [tenantId, studyId]);
-    return row?.status ?? null;
   }
 
   /** Series still receiving after a quiet period, across hospitals (system scope: the sweeper). */

@@ -148,6 +148,14 @@ export class IngestService implements OnApplicationShutdown {
     await this.blobs.closeSpool();
   }
 
+  /**
+   * Indexes the hospital's received instances now instead of after the group commit's linger: someone waits for their
+   * rows (a C-STORE association's release).
+   */
+  indexNow(tenantId: string): void {
+    this.spoolIndex.hurry(tenantId);
+  }
+
   /** Instances received and not yet in the index (metrics, tests). */
   get unindexed(): number {
     return this.spoolIndex.size;
@@ -538,19 +546,26 @@ export class IngestService implements OnApplicationShutdown {
       await this.repo.markComplete(tenantId, seriesIds);
       const enqueued: string[] = [];
       const notApplicable: { studyId: string; reason: string }[] = [];
-      for (const studyId of await this.repo.studiesOfSeries(tenantId, seriesIds)) {
-        const all = await this.repo.seriesOfStudy(tenantId, studyId);
+      // Every study of these series, with all its series, in one statement; the selection decisions in one more.
+      const studies = (await this.repo.seriesOfStudiesOf(tenantId, seriesIds)).map(({ studyId, studyStatus, series: all }) => {
         const complete = all.filter((s) => s.status === 'COMPLETE');
         const decisions = complete.map((s) => ({ row: s, ...selectSeries(summaryOf(s)) }));
         const eligible = decisions.filter((d) => d.selected);
         const chosenIndex = eligible.length > 0 ? chooseSeries(eligible.map((d) => summaryOf(d.row))) : -1;
-        const chosen = chosenIndex >= 0 ? eligible[chosenIndex] : undefined;
-        for (const d of decisions) {
-          const isChosen = d === chosen;
-          const reason = d.selected && !isChosen && chosen ? `eligible, but series ${chosen.row.series_instance_uid} was preferred` : d.reason;
-          await this.repo.setSelection(tenantId, d.row.id, isChosen, d.plane, reason);
-        }
-        const status = await this.repo.studyStatus(tenantId, studyId);
+        return { studyId, status: studyStatus, all, complete, decisions, chosen: chosenIndex >= 0 ? eligible[chosenIndex] : undefined };
+      });
+      await this.repo.setSelections(
+        tenantId,
+        studies.flatMap(({ decisions, chosen }) =>
+          decisions.map((d) => ({
+            seriesId: d.row.id,
+            selected: d === chosen,
+            plane: d.plane,
+            reason: d.selected && d !== chosen && chosen ? `eligible, but series ${chosen.row.series_instance_uid} was preferred` : d.reason,
+          })),
+        ),
+      );
+      for (const { studyId, status, all, complete, decisions, chosen } of studies) {
         if (chosen) {
           if (chosen.row.enqueued_instance_count !== chosen.row.instance_count) {
             await this.jobs.sendInference(manager, { tenantId, seriesId: chosen.row.id });

@@ -91,6 +91,68 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(after!.status).toBe('QUEUED');
   });
 
+  it('completes the series of several studies in one call, deciding each study on its own (one job, one NOT_APPLICABLE, one audit event each)', async () => {
+    const tenant = await createTestHospital();
+    const ingest = make(queue);
+    // Study A: a sagittal and an axial series; study B: axial only; study C: two sagittal series (one is preferred).
+    const aSag = makeSeries({ plane: 'sagittal', slices: 9, rows: 16, columns: 16, seriesDescription: 'SAG PD FS', seriesNumber: 2 });
+    const aAx = makeSeries({ plane: 'axial', slices: 4, rows: 16, columns: 16, studyInstanceUid: aSag.studyInstanceUid, seriesNumber: 3 });
+    const bAx = makeSeries({ plane: 'axial', slices: 4, rows: 16, columns: 16 });
+    const cSag1 = makeSeries({ plane: 'sagittal', slices: 9, rows: 16, columns: 16, seriesDescription: 'SAG PD FS', seriesNumber: 2 });
+    const cSag2 = makeSeries({
+      plane: 'sagittal',
+      slices: 9,
+      rows: 16,
+      columns: 16,
+      studyInstanceUid: cSag1.studyInstanceUid,
+      seriesDescription: 'SAG PD FS',
+      seriesNumber: 5,
+    });
+    const all = [aSag, aAx, bAx, cSag1, cSag2];
+    const seriesIdOf = new Map<string, string>();
+    for (const series of all) {
+      for (const file of series.files) seriesIdOf.set(series.seriesInstanceUid, (await ingest.storeInstance(tenant.id, file)).seriesId);
+    }
+    const outcome = await ingest.completeSeries(tenant.id, [...seriesIdOf.values()], null, { via: 'test' });
+
+    const rows = await systemQuery<{ series_instance_uid: string; status: string; selected_for_inference: boolean; selection_reason: string }>(
+      `SELECT series_instance_uid, status, selected_for_inference, selection_reason FROM series WHERE tenant_id = $1`,
+      [tenant.id],
+    );
+    const row = (s: { seriesInstanceUid: string }) => rows.find((r) => r.series_instance_uid === s.seriesInstanceUid)!;
+    expect(rows.every((r) => r.status === 'COMPLETE')).toBe(true);
+    expect(row(aSag).selected_for_inference).toBe(true);
+    expect(row(aAx).selected_for_inference).toBe(false);
+    expect(row(bAx).selected_for_inference).toBe(false);
+    expect([row(cSag1).selected_for_inference, row(cSag2).selected_for_inference].filter(Boolean)).toHaveLength(1);
+    const preferred = row(cSag1).selected_for_inference ? cSag1 : cSag2;
+    const other = preferred === cSag1 ? cSag2 : cSag1;
+    expect(row(other).selection_reason).toBe(`eligible, but series ${preferred.seriesInstanceUid} was preferred`);
+    // One job per study with a chosen series; the study without one is NOT_APPLICABLE with the reason.
+    expect([...outcome.enqueued].sort()).toEqual([seriesIdOf.get(aSag.seriesInstanceUid)!, seriesIdOf.get(preferred.seriesInstanceUid)!].sort());
+    const jobs = await systemQuery<{ series: string }>(
+      `SELECT data->>'seriesId' AS series FROM pgboss.job WHERE name = 'inference' AND data->>'tenantId' = $1`,
+      [tenant.id],
+    );
+    expect(jobs.map((j) => j.series).sort()).toEqual([...outcome.enqueued].sort());
+    const studies = await systemQuery<{ study_instance_uid: string; status: string; status_reason: string | null }>(
+      `SELECT study_instance_uid, status, status_reason FROM study WHERE tenant_id = $1`,
+      [tenant.id],
+    );
+    const study = (uid: string) => studies.find((st) => st.study_instance_uid === uid)!;
+    expect(study(aSag.studyInstanceUid).status).toBe('QUEUED');
+    expect(study(cSag1.studyInstanceUid).status).toBe('QUEUED');
+    expect(study(bAx.studyInstanceUid)).toMatchObject({
+      status: 'NOT_APPLICABLE',
+      status_reason: expect.stringMatching(/^no series the model can read: /) as unknown,
+    });
+    expect(outcome.notApplicable).toHaveLength(1);
+    const audits = await systemQuery<{ target_id: string }>(`SELECT target_id FROM audit_event WHERE tenant_id = $1 AND action = 'study.ingest'`, [tenant.id]);
+    expect(audits).toHaveLength(3);
+    // Completing the same series again enqueues nothing more.
+    expect((await ingest.completeSeries(tenant.id, [...seriesIdOf.values()], null)).enqueued).toEqual([]);
+  });
+
   it('a series that went quiet is completed by the sweeper (series sent over several associations)', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 8 });
     const ingest = make(queue);

@@ -617,7 +617,7 @@ class FileBlobWriter implements SpoolWriter {
 
   /**
    * Waits for queued writes (none when they went on the event loop: the fdatasync is asked for now), then fdatasync:
-   * through the thread pool, or `inline` on the event loop when nothing was left to wait for.
+   * through the thread pool, or `inline` on the event loop.
    */
   private async syncData(inline = false): Promise<void> {
     if (this.pendingBytes > 0) await this.drained();

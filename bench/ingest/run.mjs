@@ -83,7 +83,18 @@ async function bench(procs) {
 
   // BENCH_NODE_ARGS: extra node options for our server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const cruciate = await startCruciate(procs, work, { nodeArgs });
+  // BENCH_ENV: settings for our server, e.g. 'DIMSE_INLINE_FLUSH=false' to measure one setting against the default.
+  const env = Object.fromEntries(
+    (process.env.BENCH_ENV ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((kv) => {
+        const at = kv.indexOf('=');
+        if (at <= 0) throw new Error(`BENCH_ENV: ${kv} is not NAME=value`);
+        return [kv.slice(0, at), kv.slice(at + 1)];
+      }),
+  );
+  const cruciate = await startCruciate(procs, work, { nodeArgs, env });
   const token = await integratorToken(cruciate.url);
   const orthanc = await startOrthanc(procs, work);
   const storescp = await startStorescp(procs, work, path.join(work, 'storescp-out'));
@@ -248,7 +259,11 @@ async function bench(procs) {
       flush:
         '2 s of pause, then sync(1), before every timed run, so that no server pays for the background work or the write-back of what the previous run left',
       rounds: `${ROUNDS} rounds, each with fresh sets, servers' order rotated each round; files/s per server and path = median of its rounds; ratios from the medians`,
-      cruciate: `node ${cruciate.nodeArgs.join(' ')} apps/api/dist/main.js (the options of npm start), embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn`,
+      cruciate: `node ${cruciate.nodeArgs.join(' ')} apps/api/dist/main.js (the options of npm start), embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn${Object.entries(
+        env,
+      )
+        .map(([k, v]) => `, ${k}=${v}`)
+        .join('')}`,
     },
     runs,
     medians,

@@ -11,6 +11,9 @@ export {
 export {
   parseInstance,
   parseInstanceHead,
+  readInstanceHead,
+  completeInstanceHead,
+  type InstanceHead,
   inflatePart10,
   expectedPixelDataLength,
   DEFAULT_MAX_INSTANCE_BYTES,

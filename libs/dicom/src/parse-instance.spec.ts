@@ -1,6 +1,6 @@
 import { makeSeries, newUid, phantomPixel, SYNTHETIC_ORIENTATION, type MakeSeriesOptions, type SyntheticEncoding } from '@cruciate/testing';
 import { describe, expect, it } from 'vitest';
-import { parseInstance, parseInstanceHead } from './parse-instance.js';
+import { completeInstanceHead, parseInstance, parseInstanceHead, readInstanceHead } from './parse-instance.js';
 import { DicomRejectError, SOP_CLASS, TRANSFER_SYNTAX, type DicomRejectCode } from './types.js';
 
 function oneFile(options: MakeSeriesOptions = {}): Buffer {
@@ -301,6 +301,39 @@ describe('parseInstanceHead (objects streamed to disk)', () => {
     expect(parseInstanceHead(file.subarray(0, HEAD), file.length - 10)).toBeNull();
     expect(parseInstanceHead(file.subarray(0, HEAD), file.length + 2)).toBeNull();
     expect(parseInstanceHead(file.subarray(0, 200), file.length)).toBeNull();
+  });
+
+  it('read before the length is known (readInstanceHead), completed once it is: the answers of parseInstanceHead', () => {
+    for (const transferSyntax of ['explicit-le', 'implicit-le'] as const) {
+      const file = makeSeries({ slices: 1, rows: 128, columns: 128, transferSyntax }).files[0]!;
+      const read = readInstanceHead(file.subarray(0, HEAD));
+      expect(read?.end).toBe(file.length);
+      expect(completeInstanceHead(read!, file.length)).toEqual(parseInstance(file));
+      // The object turned out longer or shorter than its pixel data says: the head does not speak for it.
+      expect(completeInstanceHead(read!, file.length + 2)).toBeNull();
+      expect(completeInstanceHead(read!, file.length - 10)).toBeNull();
+      expect(() => completeInstanceHead(read!, file.length, { maxBytes: 1_000 })).toThrow(/limit is 1000 bytes/);
+    }
+    const deflated = makeSeries({ slices: 1, rows: 128, columns: 128, transferSyntax: 'deflated-le' }).files[0]!;
+    expect(readInstanceHead(deflated.subarray(0, HEAD))).toBeNull();
+    expect(readInstanceHead(makeSeries({ slices: 1, rows: 128, columns: 128 }).files[0]!.subarray(0, 200))).toBeNull();
+    expect(readInstanceHead(Buffer.alloc(HEAD))).toBeNull();
+  });
+
+  it("keeps a head's refusal until the length shows the head speaks for the object, then refuses as parseInstance", () => {
+    const ct = makeSeries({ slices: 1, rows: 128, columns: 128, sopClass: '1.2.840.10008.5.1.4.1.1.2' }).files[0]!;
+    const read = readInstanceHead(ct.subarray(0, HEAD));
+    expect(read?.result).toBeInstanceOf(DicomRejectError);
+    expect(completeInstanceHead(read!, ct.length + 2)).toBeNull();
+    let refusal: unknown;
+    try {
+      completeInstanceHead(read!, ct.length);
+    } catch (err) {
+      refusal = err;
+    }
+    expect(refusal).toBeInstanceOf(DicomRejectError);
+    expect((refusal as DicomRejectError).code).toBe(rejectCode(ct).code);
+    expect((refusal as DicomRejectError).message).toBe(rejectCode(ct).message);
   });
 
   it('rejects like parseInstance when the whole object is in the head, and refuses oversize objects from their length', () => {

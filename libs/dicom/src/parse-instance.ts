@@ -269,11 +269,31 @@ export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions =
  * elements after the pixel data, a head too short or malformed): the caller then parses the whole object.
  */
 export function parseInstanceHead(head: Uint8Array, totalBytes: number, options: ParseInstanceOptions = {}): ParsedInstance | null {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INSTANCE_BYTES;
-  if (totalBytes > maxBytes) {
-    throw new DicomRejectError('TOO_LARGE', `instance is ${totalBytes} bytes; the limit is ${maxBytes} bytes`);
-  }
+  checkSize(totalBytes, options);
   if (head.length >= totalBytes) return parseInstance(head.subarray(0, totalBytes), options);
+  const read = readInstanceHead(head);
+  return read && completeInstanceHead(read, totalBytes, options);
+}
+
+/**
+ * What the first bytes of an object say before its length is known (readInstanceHead): the whole of
+ * parseInstanceHead's work but for the checks that need the length (completeInstanceHead). A receiver reads the head
+ * as soon as it has it, while the rest of the object is still arriving.
+ */
+export interface InstanceHead {
+  /** Where the pixel data ends: the object must end there for the head to speak for it. */
+  readonly end: number;
+  /** The file meta information's group length, when present. */
+  readonly groupLength: number | undefined;
+  /** The instance as parseInstance would describe it, or the reason it would refuse it. */
+  readonly result: ParsedInstance | DicomRejectError;
+}
+
+/**
+ * Reads an object's head (see InstanceHead): null where the head cannot speak for the object (as parseInstanceHead),
+ * however long the object turns out to be. `head` must be shorter than the object.
+ */
+export function readInstanceHead(head: Uint8Array): InstanceHead | null {
   if (!hasDicmPrefix(head)) return null;
   let metaSet: DataSet & { position?: number };
   let dataSet: DataSet;
@@ -290,16 +310,39 @@ export function parseInstanceHead(head: Uint8Array, totalBytes: number, options:
   if (dataSet.warnings.length > 0) return null;
   const pixel = dataSet.elements[PIXEL_DATA_TAG];
   if (!pixel || pixel.length === UNDEFINED_LENGTH || pixel.encapsulatedPixelData === true) return null;
-  // Everything before the pixel data is in the head and within its bounds; the pixel data ends the object exactly.
-  if (pixel.dataOffset > head.length || pixel.dataOffset + pixel.length !== totalBytes) return null;
+  // Everything before the pixel data is in the head and within its bounds; the pixel data must end the object exactly.
+  if (pixel.dataOffset > head.length) return null;
   if (findOverrunIn(dataSet.elements, pixel.dataOffset, pixel)) return null;
   const groupLength = metaSet.elements['x00020000'] ? metaSet.uint32('x00020000') : undefined;
-  if (groupLength !== undefined && totalBytes < 144 + groupLength) return null;
   const meta = new AttributeReader(metaSet);
   const transferSyntaxUid = meta.string('x00020010');
   if (transferSyntaxUid === null) return null;
-  checkUid(transferSyntaxUid, attributeLabel('TransferSyntaxUID', 'x00020010'));
-  return describeInstance(meta, dataSet, transferSyntaxUid, totalBytes);
+  const end = pixel.dataOffset + pixel.length;
+  let result: ParsedInstance | DicomRejectError;
+  try {
+    checkUid(transferSyntaxUid, attributeLabel('TransferSyntaxUID', 'x00020010'));
+    result = describeInstance(meta, dataSet, transferSyntaxUid, end);
+  } catch (err) {
+    if (!(err instanceof DicomRejectError)) throw err;
+    result = err;
+  }
+  return { end, groupLength, result };
+}
+
+/** parseInstanceHead's answer from a head read before the object's length was known (readInstanceHead). */
+export function completeInstanceHead(read: InstanceHead, totalBytes: number, options: ParseInstanceOptions = {}): ParsedInstance | null {
+  checkSize(totalBytes, options);
+  if (read.end !== totalBytes) return null;
+  if (read.groupLength !== undefined && totalBytes < 144 + read.groupLength) return null;
+  if (read.result instanceof DicomRejectError) throw read.result;
+  return read.result;
+}
+
+function checkSize(totalBytes: number, options: ParseInstanceOptions): void {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INSTANCE_BYTES;
+  if (totalBytes > maxBytes) {
+    throw new DicomRejectError('TOO_LARGE', `instance is ${totalBytes} bytes; the limit is ${maxBytes} bytes`);
+  }
 }
 
 const PIXEL_DATA_TAG = 'x7fe00010';

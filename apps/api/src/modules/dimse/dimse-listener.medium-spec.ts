@@ -9,12 +9,12 @@ import vm from 'node:vm';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { parseInstance, parseInstanceHead, type ParsedInstance } from '@cruciate/dicom';
+import { completeInstanceHead, parseInstance, parseInstanceHead, type ParsedInstance } from '@cruciate/dicom';
 import { compressWithGdcm, makeSeries } from '@cruciate/testing';
 import { IngestError } from '../ingest/ingest.errors.js';
 import type { EarlyLookup, ReceivedInstance, Receipt, StoreOutcome } from '../ingest/ingest.service.js';
 import type { SpoolWriter, StoredBlob } from '@cruciate/blob';
-import { DimseListener, type DimseHospital, type DimseIngest } from './dimse-listener.js';
+import { DimseListener, INSTANCE_HEAD_BYTES, type DimseHospital, type DimseIngest } from './dimse-listener.js';
 
 /**
  * The listener alone on a real socket, driven by the real dcmtk tools. Ingest is a fake that records what it gets
@@ -85,6 +85,8 @@ class FakeIngest implements DimseIngest {
   readonly lookupsHanded: (string | undefined)[] = [];
   /** Per stored instance: whether the listener asked for its flush on the event loop. */
   readonly inlineFlushes: boolean[] = [];
+  /** Per stored instance: its head as the listener read it while the rest arrived (undefined: not read early). */
+  readonly headReads: ReceivedInstance['headRead'][] = [];
 
   lookUpEarly(_tenantId: string, sopInstanceUid: string): EarlyLookup {
     this.lookups.push(sopInstanceUid);
@@ -107,6 +109,7 @@ class FakeIngest implements DimseIngest {
   async storeReceived(tenantId: string, received: ReceivedInstance): Promise<Receipt> {
     this.lookupsHanded.push(received.lookup?.sopInstanceUid);
     this.inlineFlushes.push(received.inlineFlush === true);
+    this.headReads.push(received.headRead);
     const outcome = await this.storeInstance(tenantId, await received.blob.readBack());
     return { status: outcome.status, sopInstanceUid: outcome.sopInstanceUid, indexed: Promise.resolve(outcome) };
   }
@@ -153,6 +156,7 @@ class FakeIngest implements DimseIngest {
     this.lookups.length = 0;
     this.lookupsHanded.length = 0;
     this.inlineFlushes.length = 0;
+    this.headReads.length = 0;
     this.hurried.length = 0;
   }
 }
@@ -300,6 +304,23 @@ describe('DimseListener (dcmtk against the real socket)', () => {
         source: { via: 'DIMSE', callingAe: 'MODALITY1', calledAe: 'GOODAE', peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown },
       },
     ]);
+  });
+
+  it('reads the head of an instance larger than the head while the rest arrives, the same answer as parsing it all', async () => {
+    const large = makeSeries({ slices: 2, rows: 256, columns: 256 });
+    const small = makeSeries({ slices: 1, rows: 16, columns: 16 });
+    expect(large.files[0]!.length).toBeGreaterThan(INSTANCE_HEAD_BYTES);
+    const result = await store('GOODAE', [...(await writeFiles('large', large.files)), ...(await writeFiles('small', small.files))]);
+    expect(result.code, result.output).toBe(0);
+    expect(ingest.headReads).toHaveLength(3);
+    for (const [i, read] of ingest.headReads.slice(0, 2).entries()) {
+      // The stored bytes carry our meta header: the object's length is that of what was stored.
+      const stored = ingest.stored[i]!.bytes;
+      expect(read?.end).toBe(stored.length);
+      expect(completeInstanceHead(read!, stored.length)).toEqual(parseInstance(stored));
+    }
+    // Smaller than the head: parsed whole, once complete.
+    expect(ingest.headReads[2]).toBeUndefined();
   });
 
   it('sends each response in one write (with Nagle off, one segment: the peer wakes once per response)', async () => {

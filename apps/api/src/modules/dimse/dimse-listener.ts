@@ -1,6 +1,7 @@
 import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HospitalStatus } from '@cruciate/contracts';
+import { readInstanceHead, type InstanceHead } from '@cruciate/dicom';
 import type { Logger } from '../../common/logger.js';
 import type { SpoolWriter } from '@cruciate/blob';
 import { IngestError } from '../ingest/ingest.errors.js';
@@ -659,6 +660,8 @@ class Session {
 class InstanceReceiver {
   private readonly head = Buffer.allocUnsafe(INSTANCE_HEAD_BYTES);
   private headBytes = 0;
+  /** The head, read as soon as it was complete (while the rest arrives): parsing it is then off the latency path. */
+  private headRead: InstanceHead | null | undefined = undefined;
   private writer: SpoolWriter | null = null;
   private waiting: Buffer[] | null = null;
   private readonly opened: Promise<SpoolWriter>;
@@ -708,7 +711,7 @@ class InstanceReceiver {
   /** Every byte written: what ingest needs. */
   async complete(): Promise<ReceivedInstance> {
     const writer = await this.opened;
-    return { head: this.head.subarray(0, this.headBytes), blob: writer, lookup: this.lookup };
+    return { head: this.head.subarray(0, this.headBytes), blob: writer, lookup: this.lookup, headRead: this.headRead };
   }
 
   /** Drops the instance (refused, or the connection went away); never throws. */
@@ -722,6 +725,7 @@ class InstanceReceiver {
   private keep(chunk: Buffer): void {
     if (this.headBytes >= INSTANCE_HEAD_BYTES) return;
     this.headBytes += chunk.copy(this.head, this.headBytes, 0, Math.min(chunk.length, INSTANCE_HEAD_BYTES - this.headBytes));
+    if (this.headBytes === INSTANCE_HEAD_BYTES) this.headRead = readHeadSafely(this.head);
   }
 
   private send(chunk: Buffer): void {
@@ -743,6 +747,15 @@ class InstanceReceiver {
     if (!this.paused) return;
     this.paused = false;
     if (!this.socket.destroyed) this.socket.resume();
+  }
+}
+
+/** readInstanceHead; null (parse it all later) should it throw anything unexpected. */
+function readHeadSafely(head: Buffer): InstanceHead | null {
+  try {
+    return readInstanceHead(head);
+  } catch {
+    return null;
   }
 }
 

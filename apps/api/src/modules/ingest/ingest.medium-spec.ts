@@ -3,6 +3,7 @@ import { access, mkdtemp, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadApiConfig } from '@cruciate/config';
+import { readInstanceHead } from '@cruciate/dicom';
 import { withClient } from '@cruciate/db';
 import { createTestHospital, makeSeries, newUid, systemQuery, testDatabase, type TestHospital } from '@cruciate/testing';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -247,6 +248,33 @@ describe('ingest: index and transactional hand-off to inference', () => {
     const junk = Buffer.alloc(200_000, 7);
     writer.write(junk);
     await expect(ingest.storeReceived(hospital.id, { head: junk.subarray(0, 65536), blob: writer })).rejects.toMatchObject({ code: 'DICOM_REJECTED' });
+    await expect(access(writer.file)).rejects.toThrow();
+  });
+
+  it('C-STORE path: a head read early decides as the head would; one that does not speak for the object is set aside', async () => {
+    const ingest = make(queue);
+    let writer!: SpoolWriter;
+    const send = async (file: Buffer, headRead: ReturnType<typeof readInstanceHead>) => {
+      writer = await ingest.openWriter(hospital.id);
+      writer.write(file);
+      return ingest.storeReceived(hospital.id, { head: file.subarray(0, 4096), blob: writer, headRead });
+    };
+    const [mr, other] = [0, 1].map(() => makeSeries({ plane: 'sagittal', slices: 1, rows: 128, columns: 128 }));
+    const mrFile = mr!.files[0]!;
+    const receipt = await send(mrFile, readInstanceHead(mrFile.subarray(0, 4096)));
+    expect(await receipt.indexed).toMatchObject({ status: 'STORED', sopInstanceUid: mr!.sopInstanceUids[0] });
+    // A read that is not this object's (its pixel data ends elsewhere): the whole object is parsed instead.
+    const longer = makeSeries({ plane: 'sagittal', slices: 1, rows: 130, columns: 128 }).files[0]!;
+    const otherFile = other!.files[0]!;
+    const fallback = await send(otherFile, readInstanceHead(longer.subarray(0, 4096)));
+    expect(await fallback.indexed).toMatchObject({ status: 'STORED', sopInstanceUid: other!.sopInstanceUids[0] });
+    // Read early and refused: the same refusal as from the whole object, nothing left behind.
+    const ct = makeSeries({ slices: 1, rows: 128, columns: 128, sopClass: '1.2.840.10008.5.1.4.1.1.2' });
+    await expect(send(ct.files[0]!, readInstanceHead(ct.files[0]!.subarray(0, 4096)))).rejects.toMatchObject({
+      code: 'DICOM_REJECTED',
+      dicomCode: 'SOP_CLASS_NOT_SUPPORTED',
+    });
+    expect(await instanceRows(ct.sopInstanceUids[0]!)).toHaveLength(0);
     await expect(access(writer.file)).rejects.toThrow();
   });
 

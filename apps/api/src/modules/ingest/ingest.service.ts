@@ -1,7 +1,17 @@
 import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { ApiConfig } from '@cruciate/config';
 import { StudyStatus } from '@cruciate/contracts';
-import { chooseSeries, DicomRejectError, parseInstance, parseInstanceHead, type ParsedInstance, selectSeries, type SeriesSummary } from '@cruciate/dicom';
+import {
+  chooseSeries,
+  completeInstanceHead,
+  DicomRejectError,
+  parseInstance,
+  parseInstanceHead,
+  type InstanceHead,
+  type ParsedInstance,
+  selectSeries,
+  type SeriesSummary,
+} from '@cruciate/dicom';
 import type { Principal } from '../../auth/principal.js';
 import type { Logger } from '../../common/logger.js';
 import { API_CONFIG } from '../../config.token.js';
@@ -61,6 +71,11 @@ export interface ReceivedInstance {
   readonly lookup?: EarlyLookup;
   /** fdatasync on the event loop instead of the thread pool (see SpoolWriter.flush): the listener's call. */
   readonly inlineFlush?: boolean;
+  /**
+   * `head` as read (readInstanceHead) while the rest of the object was still arriving, off the latency path; absent
+   * when the receiver did not read it early (then it is parsed here).
+   */
+  readonly headRead?: InstanceHead | null;
 }
 
 /**
@@ -231,7 +246,7 @@ export class IngestService implements OnApplicationShutdown {
     };
     let parsed: ParsedInstance;
     try {
-      parsed = this.parseHead(received.head, blob.size) ?? this.parseWhole(await writer.readBack());
+      parsed = this.parseHead(received.head, blob.size, received.headRead) ?? this.parseWhole(await writer.readBack());
     } catch (err) {
       await discard();
       throw err;
@@ -413,9 +428,12 @@ export class IngestService implements OnApplicationShutdown {
     return this.outcome(prepared, await this.repo.insertInstanceAfter(prepared.row, prepared.blob.durable()));
   }
 
-  private parseHead(head: Uint8Array, size: number): ParsedInstance | null {
+  /** parseInstanceHead, or its answer from a head read early (`read`: see ReceivedInstance.headRead). */
+  private parseHead(head: Uint8Array, size: number, read?: InstanceHead | null): ParsedInstance | null {
+    const options = { maxBytes: this.config.MAX_INSTANCE_BYTES };
     try {
-      return parseInstanceHead(head, size, { maxBytes: this.config.MAX_INSTANCE_BYTES });
+      if (read !== undefined && head.length < size) return read && completeInstanceHead(read, size, options);
+      return parseInstanceHead(head, size, options);
     } catch (err) {
       if (err instanceof DicomRejectError) throw new IngestError('DICOM_REJECTED', err.message, err.code);
       throw new IngestError('DICOM_REJECTED', 'not a readable DICOM object', 'NOT_DICOM');

@@ -236,6 +236,74 @@ describe('FilesystemBlobStore', () => {
       await expect(stat(writer.file)).rejects.toThrow();
     });
 
+    describe("spoolFolderSync: content folders fsync'd by a background pass, spool files kept until it has run", () => {
+      /** n spool writers of distinct content, flushed, made durable in one durableAll. */
+      async function durableSpooled(store: FilesystemBlobStore, n: number, tag: string) {
+        const writers = await Promise.all(Array.from({ length: n }, () => store.spoolWriter(tenant)));
+        writers.forEach((w, i) => w.write(Buffer.from(`${tag} instance ${i}`)));
+        await Promise.all(writers.map((w) => w.flush()));
+        const results = await store.durableAll(writers);
+        return { writers, results };
+      }
+
+      it('durableAll leaves the folders to the pass; release() keeps the spool file until it has run, then removes it', async () => {
+        const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+        const store = new FilesystemBlobStore(root, 'host-a', { spoolFolderSync: { idleMs: 100, maxDelayMs: 60_000 } });
+        const syncFolders = vi.spyOn(store, 'syncFolders');
+        const { writers, results } = await durableSpooled(store, 3, 'idle');
+        // Linked and readable at once; no folder fsync'd for them yet.
+        for (const [i, r] of results.entries()) expect(await store.get((r as { key: string }).key)).toEqual(Buffer.from(`idle instance ${i}`));
+        expect(syncFolders.mock.calls.flatMap((c) => [...c[0]])).toEqual([]);
+        await Promise.all(writers.map((w) => w.release()));
+        // The rows exist (released) but the links may not survive a crash yet: the spool files stay, owned by this process.
+        for (const w of writers) expect((await stat(w.file)).isFile()).toBe(true);
+        expect(store.folderSyncStats()).toEqual({ passes: 0, waiting: 3 });
+        expect((await store.spooled()).map((f) => f.file)).toEqual([]);
+        await vi.waitFor(() => expect(store.folderSyncStats()).toEqual({ passes: 1, waiting: 0 }), { timeout: 5_000 });
+        // One pass: each folder the links touched, once.
+        const synced = syncFolders.mock.calls.flatMap((c) => [...c[0]]);
+        const expected = new Set(results.map((r) => path.dirname(path.join(root, (r as { key: string }).key))));
+        expect(new Set(synced)).toEqual(expected);
+        expect(synced).toHaveLength(expected.size);
+        for (const w of writers) await expect(stat(w.file)).rejects.toThrow();
+        await store.closeSpool();
+      });
+
+      it('a steady stream of links still gets a pass within maxDelayMs; closeSpool runs the one pending', async () => {
+        const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+        const store = new FilesystemBlobStore(root, 'host-a', { spoolFolderSync: { idleMs: 60_000, maxDelayMs: 300 } });
+        const started = performance.now();
+        let round = 0;
+        while (store.folderSyncStats().passes === 0 && performance.now() - started < 10_000) {
+          const { writers } = await durableSpooled(store, 1, `steady ${round++}`);
+          await writers[0]!.release();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        // Never idle for idleMs, yet passes ran: the oldest link waited about maxDelayMs, not for the stream to end.
+        expect(store.folderSyncStats().passes).toBeGreaterThanOrEqual(1);
+        expect(round).toBeGreaterThan(2);
+        const { writers } = await durableSpooled(store, 2, 'last');
+        await Promise.all(writers.map((w) => w.release()));
+        expect(store.folderSyncStats().waiting).toBeGreaterThanOrEqual(2);
+        await store.closeSpool();
+        expect(store.folderSyncStats().waiting).toBe(0);
+        for (const w of writers) await expect(stat(w.file)).rejects.toThrow();
+        expect(await readdir(spoolDir(root))).toEqual([]);
+      });
+
+      it('a pass that fails leaves the spool files to recovery (not removed, no longer owned)', async () => {
+        const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+        const store = new FilesystemBlobStore(root, 'host-a', { spoolFolderSync: { idleMs: 50, maxDelayMs: 60_000 } });
+        const { writers } = await durableSpooled(store, 2, 'failing');
+        vi.spyOn(store, 'syncFolders').mockRejectedValueOnce(new Error('EIO: the disk went away'));
+        await Promise.all(writers.map((w) => w.release()));
+        await vi.waitFor(() => expect(store.folderSyncStats()).toEqual({ passes: 1, waiting: 0 }), { timeout: 5_000 });
+        for (const w of writers) expect((await stat(w.file)).isFile()).toBe(true);
+        expect((await store.spooled()).map((f) => f.file).sort()).toEqual(writers.map((w) => w.file).sort());
+        await store.closeSpool();
+      });
+    });
+
     it('a truncated file already at the address (an older crash) is replaced when the same content is published', async () => {
       const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
       const store = new FilesystemBlobStore(root, 'host-a');

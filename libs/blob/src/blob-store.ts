@@ -130,6 +130,14 @@ export interface BlobStore {
 export interface FilesystemBlobStoreOptions {
   /** A write-ahead journal for sealed() objects (see journal.ts); off when absent. */
   readonly journal?: JournalOptions;
+  /**
+   * Spool writers (C-STORE) in durableAll: the content folders their links touched are fsync'd by a background pass
+   * (FolderSettler) instead of before durableAll resolves, and each spool file is kept until the pass that covers its
+   * link has run. Until then the spool file (its bytes flushed, its name durable) is the durable copy: recovery links
+   * it again. A pass runs once no link was added for `idleMs`, and at most `maxDelayMs` after the first one waiting.
+   * Absent: each durableAll fsyncs its folders.
+   */
+  readonly spoolFolderSync?: { readonly idleMs?: number; readonly maxDelayMs: number };
 }
 
 export class FilesystemBlobStore implements BlobStore {
@@ -150,6 +158,8 @@ export class FilesystemBlobStore implements BlobStore {
   private readonly journalHostDir: string;
   /** This process's journal (when the option is set), opened with the store. */
   readonly journal: BlobJournal | null;
+  /** Background fsync of the content folders spool files were linked into (the spoolFolderSync option). */
+  private readonly settler: FolderSettler | null;
 
   constructor(
     private readonly root: string,
@@ -161,6 +171,13 @@ export class FilesystemBlobStore implements BlobStore {
     this.spoolDir = path.join(this.spoolRoot, safeName(host));
     this.journalHostDir = path.join(root, 'journal', safeName(host));
     this.journal = options.journal ? new BlobJournal(this, path.join(this.journalHostDir, journalDirName()), options.journal) : null;
+    const folderSync = options.spoolFolderSync;
+    this.settler = folderSync && folderSync.maxDelayMs > 0 ? new FolderSettler(this, this.live, folderSync.idleMs ?? 200, folderSync.maxDelayMs) : null;
+  }
+
+  /** Folder passes of the spoolFolderSync option run so far, and spool files waiting for one (tests, metrics). */
+  folderSyncStats(): { passes: number; waiting: number } {
+    return this.settler?.stats() ?? { passes: 0, waiting: 0 };
   }
 
   async sealed(bytes: Uint8Array): Promise<BlobWriter> {
@@ -202,6 +219,11 @@ export class FilesystemBlobStore implements BlobStore {
   /** A new name for a temporary file (never referenced; those a crash leaves are swept after TMP_MAX_AGE_MS). */
   tmpFile(): string {
     return path.join(this.tmpDir, `${Date.now().toString(36)}.${randomBytes(8).toString('hex')}`);
+  }
+
+  /** Spool file `file` goes once `synced` (its folder pass) resolves true; see FolderSettler. */
+  removeAfterFolderSync(file: string, synced: Promise<boolean>): void {
+    if (this.settler) this.settler.removeAfter(file, synced);
   }
 
   /** Moves a sealed, fdatasync'd temporary file into its content address; resolves with the folders to fsync. */
@@ -258,8 +280,15 @@ export class FilesystemBlobStore implements BlobStore {
     await inParallel([...own.keys()], Math.max(1, concurrency), async (i) => {
       placed[i] = await own[i]!.place().catch(asError);
     });
-    const folders = placed.flatMap((p) => (p instanceof Error ? [] : p.folders));
-    const failed = await this.syncFolders(folders).then(() => null, asError);
+    // Spool files stay until a later pass has fsync'd their folders (spoolFolderSync): only the others' folders now.
+    const settler = this.settler;
+    const now: string[] = [];
+    placed.forEach((p, i) => {
+      if (p instanceof Error) return;
+      if (settler && own[i]!.isSpool) own[i]!.deferFolders(settler.add(p.folders));
+      else now.push(...p.folders);
+    });
+    const failed = await this.syncFolders(now).then(() => null, asError);
     return placed.map((p, i) => {
       const result = failed ?? (p instanceof Error ? p : p.blob);
       own[i]!.settled(result);
@@ -362,6 +391,7 @@ export class FilesystemBlobStore implements BlobStore {
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.close()));
+    await this.settler?.close();
     if (this.ready) await this.journal?.close().catch(() => undefined);
     await this.syncer.close();
   }
@@ -501,6 +531,8 @@ class FileBlobWriter implements SpoolWriter {
 
   private flushed: Promise<StoredBlob> | null = null;
   private released = false;
+  /** Resolves true once a folder pass has made this spool file's link durable (false: it failed); see deferFolders. */
+  private folderSync: Promise<boolean> | null = null;
 
   constructor(
     private readonly store: FilesystemBlobStore,
@@ -534,8 +566,23 @@ class FileBlobWriter implements SpoolWriter {
     if (this.released) return;
     this.released = true;
     await this.close();
+    if (this.folderSync) {
+      // Its link is not durable yet: the spool file goes once a folder pass has run (FolderSettler), not before.
+      this.store.removeAfterFolderSync(this.file, this.folderSync);
+      return;
+    }
     await call<void>((cb) => fs.unlink(this.file, cb)).catch(() => undefined);
     this.spool?.live.delete(this.file);
+  }
+
+  /** Whether this writer writes into the spool (its file stays until release). */
+  get isSpool(): boolean {
+    return this.spool !== null;
+  }
+
+  /** durableAll left this spool file's folders to a background pass (see FilesystemBlobStoreOptions.spoolFolderSync). */
+  deferFolders(synced: Promise<boolean>): void {
+    this.folderSync = synced;
   }
 
   write(chunk: Uint8Array): void {
@@ -761,6 +808,97 @@ function settledWith(result: StoredBlob | Error): Promise<StoredBlob> {
   const done = result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
   done.catch(() => undefined);
   return done;
+}
+
+/**
+ * The spoolFolderSync option: content folders that spool files were linked into, fsync'd together by one background
+ * pass (each folder once, however many links it got since the last pass) instead of by each group commit; then the
+ * spool files whose rows have committed meanwhile are removed. Until its pass, a spool file is the durable copy of
+ * its blob (flushed, its name durable), and is kept: recovery links it again. Fewer device flushes per instance, and
+ * none of them on the C-STORE latency path while a burst lasts.
+ */
+class FolderSettler {
+  private folders = new Set<string>();
+  private pass = deferredBoolean();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private maxTimer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private readonly removals = new Set<Promise<void>>();
+  private passes = 0;
+  private waiting = 0;
+
+  constructor(
+    private readonly store: FilesystemBlobStore,
+    private readonly live: Set<string>,
+    private readonly idleMs: number,
+    private readonly maxDelayMs: number,
+  ) {}
+
+  /** Folders to fsync in the next pass: resolves true once it has run (false: it failed). */
+  add(folders: readonly string[]): Promise<boolean> {
+    for (const f of folders) this.folders.add(f);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.settle(), this.idleMs);
+    this.idleTimer.unref();
+    if (!this.maxTimer) {
+      this.maxTimer = setTimeout(() => void this.settle(), this.maxDelayMs);
+      this.maxTimer.unref();
+    }
+    return this.pass.promise;
+  }
+
+  /** Removes the spool file once `synced` says its link is durable; leaves it to recovery when the pass failed. */
+  removeAfter(file: string, synced: Promise<boolean>): void {
+    this.waiting += 1;
+    const removal = synced
+      .then(async (ok) => {
+        if (ok) await call<void>((cb) => fs.unlink(file, cb)).catch(() => undefined);
+        this.live.delete(file);
+      })
+      .finally(() => {
+        this.waiting -= 1;
+        this.removals.delete(removal);
+      });
+    this.removals.add(removal);
+  }
+
+  stats(): { passes: number; waiting: number } {
+    return { passes: this.passes, waiting: this.waiting };
+  }
+
+  /** Runs the pass now (if anything waits) and waits for every removal. */
+  async close(): Promise<void> {
+    await this.settle();
+    await Promise.all([...this.removals]);
+  }
+
+  /** One pass: every folder added since the last one, fsync'd (passes run one after the other). */
+  private settle(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.maxTimer) clearTimeout(this.maxTimer);
+    this.idleTimer = null;
+    this.maxTimer = null;
+    if (this.folders.size === 0) return this.running;
+    const folders = this.folders;
+    const pass = this.pass;
+    this.folders = new Set();
+    this.pass = deferredBoolean();
+    this.running = this.running.then(async () => {
+      const ok = await this.store.syncFolders(folders).then(
+        () => true,
+        () => false,
+      );
+      this.passes += 1;
+      pass.resolve(ok);
+    });
+    return this.running;
+  }
+}
+
+function deferredBoolean(): { promise: Promise<boolean>; resolve: (ok: boolean) => void } {
+  let resolve!: (ok: boolean) => void;
+  const promise = new Promise<boolean>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /**

@@ -100,6 +100,13 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
     secret: false,
   },
   {
+    name: 'DIMSE_FOLDER_SYNC_DELAY_MS',
+    description:
+      "C-STORE: the blob folders that received instances were linked into are fsync'd together by a background pass at most this long after (once idle for 200 ms), instead of by every group commit; each spool file (already durable) is kept until then. 0: every group commit fsyncs its folders",
+    default: '2000',
+    secret: false,
+  },
+  {
     name: 'DIMSE_UID_FILTER',
     description:
       "C-STORE tells new instances from re-sent ones with an in-memory filter of each hospital's stored UIDs (2-4 bytes per stored instance) instead of one index look-up per instance",
@@ -206,6 +213,7 @@ export const apiEnvSchema = z.object({
   DIMSE_PORT: z.coerce.number().int().min(-1).max(65535).default(11112),
   DIMSE_MAX_ASSOCIATIONS: z.coerce.number().int().min(1).max(1000).default(16),
   DIMSE_INLINE_FLUSH: bool.default(true),
+  DIMSE_FOLDER_SYNC_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   DIMSE_UID_FILTER: bool.default(true),
   START_WORKER: bool.default(true),
   METRICS_ENABLED: bool.default(true),

@@ -159,6 +159,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
             logger.error({ err, segment }, 'blob journal checkpoint failed: the segment is kept for recovery at the next start'),
         },
       }),
+      ...(config.DIMSE_FOLDER_SYNC_DELAY_MS > 0 && { spoolFolderSync: { maxDelayMs: config.DIMSE_FOLDER_SYNC_DELAY_MS } }),
     });
     const journalRecovery = await step('journalRecovery', () => blobStore.recoverJournals());
     if (journalRecovery.blobs > 0 || journalRecovery.torn > 0)

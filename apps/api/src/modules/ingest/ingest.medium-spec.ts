@@ -415,6 +415,50 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(await next.recoverSpool()).toEqual({ indexed: 0, removedEmpty: 0, quarantined: 0, failed: 0 });
   });
 
+  it("folder pass (spoolFolderSync): rows commit before the links are fsync'd; a restart before the pass loses nothing", async () => {
+    const tenant = await createTestHospital();
+    const series = makeSeries({ plane: 'sagittal', slices: 4, rows: 64, columns: 64 });
+    const serviceOver = (store: FilesystemBlobStore) =>
+      new IngestService(
+        loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) }),
+        db,
+        new IngestRepository(db),
+        new AuditService(db, new AuditRepository(db)),
+        store,
+        queue,
+        new PatientKeyer('medium-test-secret-0001'),
+        silent,
+      );
+    // A process whose pass would come much later: killed before it (its store never closed).
+    const dying = new FilesystemBlobStore(blobRoot, undefined, { spoolFolderSync: { idleMs: 60_000, maxDelayMs: 60_000 } });
+    const ingest = serviceOver(dying);
+    const files: string[] = [];
+    for (const file of series.files) {
+      const writer = await ingest.openWriter(tenant.id);
+      writer.write(file);
+      const receipt = await ingest.storeReceived(tenant.id, { head: file, blob: writer });
+      expect((await receipt.indexed).status).toBe('STORED');
+      files.push(writer.file);
+    }
+    // Indexed, readable at their addresses, and their spool files kept: they are what survives a crash until the pass.
+    for (const [i, uid] of series.sopInstanceUids.entries()) {
+      const [row] = await instanceRows(uid);
+      expect((await blobs.get(row!.blob_key as string)).equals(series.files[i]!)).toBe(true);
+    }
+    expect((await spoolFiles(tenant.id)).filter((f) => files.includes(f)).sort()).toEqual([...files].sort());
+    expect(dying.folderSyncStats()).toEqual({ passes: 0, waiting: 4 });
+
+    // The next process: recovery links them again (fsync'd), finds their rows, and clears the spool.
+    const recovered = await serviceOver(new FilesystemBlobStore(blobRoot)).recoverSpool();
+    expect(recovered).toMatchObject({ indexed: 4, quarantined: 0, failed: 0 });
+    for (const [i, uid] of series.sopInstanceUids.entries()) {
+      const rows = await instanceRows(uid);
+      expect(rows).toHaveLength(1);
+      expect((await blobs.get(rows[0]!.blob_key as string)).equals(series.files[i]!)).toBe(true);
+    }
+    expect(await spoolFiles(tenant.id)).toEqual([]);
+  });
+
   it('the patient index holds a keyed hash, never the PatientID, and differs per hospital', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 1, patientId: 'MRN-424242' });
     const ingest = make(queue);

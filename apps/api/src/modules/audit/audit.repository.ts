@@ -24,6 +24,20 @@ export class AuditRepository {
     return this.append('audit_event', event);
   }
 
+  /** Appends many events to hospitals' audit logs in one statement, in their order. */
+  async insertAll(events: readonly NewAuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const columns = ['tenant_id', 'actor_type', 'actor_id', 'actor_label', 'action', 'target_type', 'target_id', 'ip', 'request_id', 'detail'];
+    const values: unknown[] = [];
+    const rows = events.map((e) => {
+      const row = [e.tenantId, e.actorType, e.actorId, e.actorLabel, e.action, e.targetType, e.targetId, e.ip, e.requestId, JSON.stringify(e.detail)];
+      const first = values.length;
+      values.push(...row);
+      return `(${row.map((_, i) => `$${first + i + 1}`).join(', ')})`;
+    });
+    await this.db.manager().query(`INSERT INTO audit_event (${columns.join(', ')}) VALUES ${rows.join(', ')}`, values);
+  }
+
   /** Appends to the platform log (cross-tenant reads by platform admins); tenantId is absent there. */
   insertPlatform(event: Omit<NewAuditEvent, 'tenantId'>): Promise<void> {
     return this.append('platform_audit_event', event);

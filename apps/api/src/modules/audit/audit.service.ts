@@ -41,6 +41,11 @@ export class AuditService {
     await this.repo.insert({ tenantId: input.tenantId, ...entry(actor, input) });
   }
 
+  /** record() of many events by one actor, in one statement (in their order). */
+  async recordAll(actor: Principal | null, inputs: readonly AuditInput[]): Promise<void> {
+    await this.repo.insertAll(inputs.map((input) => ({ tenantId: input.tenantId, ...entry(actor, input) })));
+  }
+
   /** For cross-tenant (SystemContext) reads by platform admins. */
   async recordPlatform(actor: Principal, input: Omit<AuditInput, 'tenantId'>): Promise<void> {
     await this.repo.insertPlatform(entry(actor, input));

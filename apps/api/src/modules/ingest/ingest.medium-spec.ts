@@ -26,7 +26,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
   let queue: JobQueue;
   let hospital: TestHospital;
   let other: TestHospital;
-  let make: (jobs: Pick<JobQueue, 'sendInference'>, uidFilters?: StoredUidFilters) => IngestService;
+  let make: (jobs: Pick<JobQueue, 'sendInferences'>, uidFilters?: StoredUidFilters) => IngestService;
   let blobs: FilesystemBlobStore;
   let blobRoot: string;
   let db: Db;
@@ -68,9 +68,9 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(new Set(stored.map((s) => s.seriesId)).size).toBe(1);
 
     const crashing = make({
-      async sendInference(manager: EntityManager, job: { tenantId: string; seriesId: string }) {
-        const id = await queue.sendInference(manager, job);
-        throw new Error(`injected failure after enqueueing ${id}`);
+      async sendInferences(manager: EntityManager, jobs: readonly { tenantId: string; seriesId: string }[]) {
+        const ids = await queue.sendInferences(manager, jobs);
+        throw new Error(`injected failure after enqueueing ${ids.join(', ')}`);
       },
     });
     await expect(crashing.completeSeries(hospital.id, [seriesId], null)).rejects.toThrow(/injected failure/);

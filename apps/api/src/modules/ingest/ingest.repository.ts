@@ -185,14 +185,27 @@ export class IngestRepository {
     );
   }
 
-  async setEnqueued(tenantId: string, seriesId: string, instanceCount: number): Promise<void> {
-    await this.db.manager().query(`UPDATE series SET enqueued_instance_count = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, seriesId, instanceCount]);
-  }
-
-  async setStudyStatus(tenantId: string, studyId: string, status: string, reason: string | null): Promise<void> {
+  /** Records, for many series in one statement, how many of their instances their inference job covers. */
+  async setEnqueued(tenantId: string, counts: readonly { seriesId: string; instanceCount: number }[]): Promise<void> {
+    if (counts.length === 0) return;
     await this.db
       .manager()
-      .query(`UPDATE study SET status = $3, status_reason = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, studyId, status, reason]);
+      .query(`UPDATE series s SET enqueued_instance_count = v.n FROM unnest($2::uuid[], $3::int[]) AS v(id, n) WHERE s.tenant_id = $1 AND s.id = v.id`, [
+        tenantId,
+        counts.map((c) => c.seriesId),
+        counts.map((c) => c.instanceCount),
+      ]);
+  }
+
+  /** Sets the status (and its reason) of many studies in one statement. */
+  async setStudyStatuses(tenantId: string, statuses: readonly { studyId: string; status: string; reason: string | null }[]): Promise<void> {
+    if (statuses.length === 0) return;
+    await this.db.manager().query(
+      `UPDATE study s SET status = v.status, status_reason = v.reason, updated_at = now()
+         FROM unnest($2::uuid[], $3::text[], $4::text[]) AS v(id, status, reason)
+        WHERE s.tenant_id = $1 AND s.id = v.id`,
+      [tenantId, statuses.map((s) => s.studyId), statuses.map((s) => s.status), statuses.map((s) => s.reason)],
+    );
   }
 
   /** Series still receiving after a quiet period, across hospitals (system scope: the sweeper). */

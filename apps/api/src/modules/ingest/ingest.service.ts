@@ -583,20 +583,33 @@ export class IngestService implements OnApplicationShutdown {
           })),
         ),
       );
+      // Per study: its job (if a series was chosen and has instances its job does not cover yet), or NOT_APPLICABLE
+      // once all its series are complete and none can be read; its status; its audit event. One statement each, for
+      // all the studies together.
+      const jobs: { seriesId: string; instanceCount: number }[] = [];
+      const statuses: { studyId: string; status: string; reason: string | null }[] = [];
       for (const { studyId, status, all, complete, decisions, chosen } of studies) {
         if (chosen) {
           if (chosen.row.enqueued_instance_count !== chosen.row.instance_count) {
-            await this.jobs.sendInference(manager, { tenantId, seriesId: chosen.row.id });
-            await this.repo.setEnqueued(tenantId, chosen.row.id, chosen.row.instance_count);
+            jobs.push({ seriesId: chosen.row.id, instanceCount: chosen.row.instance_count });
             enqueued.push(chosen.row.id);
-            if (status !== StudyStatus.REVIEWED) await this.repo.setStudyStatus(tenantId, studyId, StudyStatus.QUEUED, null);
+            if (status !== StudyStatus.REVIEWED) statuses.push({ studyId, status: StudyStatus.QUEUED, reason: null });
           }
         } else if (complete.length === all.length && status === StudyStatus.RECEIVING) {
           const reason = `no series the model can read: ${decisions.map((d) => d.reason).join('; ')}`;
-          await this.repo.setStudyStatus(tenantId, studyId, StudyStatus.NOT_APPLICABLE, reason);
+          statuses.push({ studyId, status: StudyStatus.NOT_APPLICABLE, reason });
           notApplicable.push({ studyId, reason });
         }
-        await this.audit.record(actor, {
+      }
+      await this.jobs.sendInferences(
+        manager,
+        jobs.map((j) => ({ tenantId, seriesId: j.seriesId })),
+      );
+      await this.repo.setEnqueued(tenantId, jobs);
+      await this.repo.setStudyStatuses(tenantId, statuses);
+      await this.audit.recordAll(
+        actor,
+        studies.map(({ studyId, complete, chosen }) => ({
           tenantId,
           action: 'study.ingest',
           targetType: 'study',
@@ -606,8 +619,8 @@ export class IngestService implements OnApplicationShutdown {
             seriesCompleted: complete.map((s) => s.id).filter((id) => seriesIds.includes(id)),
             enqueued: chosen && enqueued.includes(chosen.row.id) ? [chosen.row.id] : [],
           },
-        });
-      }
+        })),
+      );
       return { enqueued, notApplicable };
     });
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { InferenceJob } from '@cruciate/contracts';
 import { QUEUE } from '@cruciate/contracts';
 import { JOB_SCHEMA } from '@cruciate/db';
@@ -29,17 +30,34 @@ export class JobQueue {
     return new JobQueue(boss, options);
   }
 
-  async sendInference(manager: EntityManager, job: InferenceJob): Promise<string> {
+  /** Enqueues inference jobs in the caller's transaction, all in one statement; resolves with their ids. */
+  async sendInferences(manager: EntityManager, jobs: readonly InferenceJob[]): Promise<string[]> {
+    if (jobs.length === 0) return [];
     const runner = manager.queryRunner;
-    if (!runner) throw new Error('sendInference needs a transaction');
+    if (!runner) throw new Error('sendInferences needs a transaction');
     const client = (await runner.connect()) as PoolClient;
-    const id = await this.boss.send(QUEUE.INFERENCE, job, {
-      ...(this.options.expireInSeconds ? { expireInSeconds: this.options.expireInSeconds } : {}),
-      ...(this.options.retryDelaySeconds ? { retryDelay: this.options.retryDelaySeconds, retryBackoff: true } : {}),
-      db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) },
-    });
-    if (!id) throw new Error('job was not enqueued');
-    return id;
+    const ids = jobs.map(() => randomUUID());
+    let inserted = -1;
+    await this.boss.insert(
+      jobs.map((data, i) => ({
+        id: ids[i]!,
+        name: QUEUE.INFERENCE,
+        data,
+        ...(this.options.expireInSeconds ? { expireInSeconds: this.options.expireInSeconds } : {}),
+        ...(this.options.retryDelaySeconds ? { retryDelay: this.options.retryDelaySeconds, retryBackoff: true } : {}),
+      })),
+      {
+        db: {
+          executeSql: async (text: string, values: unknown[]) => {
+            const result = await client.query(text, values);
+            inserted = result.rowCount ?? 0;
+            return result;
+          },
+        },
+      },
+    );
+    if (inserted !== jobs.length) throw new Error(`${jobs.length - Math.max(0, inserted)} of ${jobs.length} inference jobs were not enqueued`);
+    return ids;
   }
 
   stop(): Promise<void> {

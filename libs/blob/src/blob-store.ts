@@ -221,11 +221,6 @@ export class FilesystemBlobStore implements BlobStore {
     return path.join(this.tmpDir, `${Date.now().toString(36)}.${randomBytes(8).toString('hex')}`);
   }
 
-  /** Spool file `file` goes once `synced` (its folder pass) resolves true; see FolderSettler. */
-  removeAfterFolderSync(file: string, synced: Promise<boolean>): void {
-    if (this.settler) this.settler.removeAfter(file, synced);
-  }
-
   /** Moves a sealed, fdatasync'd temporary file into its content address; resolves with the folders to fsync. */
   async commit(tmp: string, key: string): Promise<string[]> {
     return this.place(key, (target) => call<void>((cb) => fs.rename(tmp, target, cb)));
@@ -531,8 +526,8 @@ class FileBlobWriter implements SpoolWriter {
 
   private flushed: Promise<StoredBlob> | null = null;
   private released = false;
-  /** Resolves true once a folder pass has made this spool file's link durable (false: it failed); see deferFolders. */
-  private folderSync: Promise<boolean> | null = null;
+  /** Set when a folder pass is to make this spool file's link durable: removes the file once it has run (deferFolders). */
+  private removeAfterPass: ((file: string) => void) | null = null;
 
   constructor(
     private readonly store: FilesystemBlobStore,
@@ -566,9 +561,9 @@ class FileBlobWriter implements SpoolWriter {
     if (this.released) return;
     this.released = true;
     await this.close();
-    if (this.folderSync) {
+    if (this.removeAfterPass) {
       // Its link is not durable yet: the spool file goes once a folder pass has run (FolderSettler), not before.
-      this.store.removeAfterFolderSync(this.file, this.folderSync);
+      this.removeAfterPass(this.file);
       return;
     }
     await call<void>((cb) => fs.unlink(this.file, cb)).catch(() => undefined);
@@ -581,8 +576,8 @@ class FileBlobWriter implements SpoolWriter {
   }
 
   /** durableAll left this spool file's folders to a background pass (see FilesystemBlobStoreOptions.spoolFolderSync). */
-  deferFolders(synced: Promise<boolean>): void {
-    this.folderSync = synced;
+  deferFolders(removeAfterPass: (file: string) => void): void {
+    this.removeAfterPass = removeAfterPass;
   }
 
   write(chunk: Uint8Array): void {
@@ -819,7 +814,10 @@ function settledWith(result: StoredBlob | Error): Promise<StoredBlob> {
  */
 class FolderSettler {
   private folders = new Set<string>();
+  /** Resolves true once the pass that will cover `folders` has run (false: it failed). */
   private pass = deferredBoolean();
+  /** add() calls since the last pass started. */
+  private added = 0;
   private idleTimer: NodeJS.Timeout | null = null;
   private maxTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
@@ -834,9 +832,13 @@ class FolderSettler {
     private readonly maxDelayMs: number,
   ) {}
 
-  /** Folders to fsync in the next pass: resolves true once it has run (false: it failed). */
-  add(folders: readonly string[]): Promise<boolean> {
+  /**
+   * Folders to fsync in the next pass. Returns what removes a spool file once that pass has run (or leaves it to
+   * recovery when the pass failed).
+   */
+  add(folders: readonly string[]): (file: string) => void {
     for (const f of folders) this.folders.add(f);
+    this.added += 1;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => void this.settle(), this.idleMs);
     this.idleTimer.unref();
@@ -844,11 +846,11 @@ class FolderSettler {
       this.maxTimer = setTimeout(() => void this.settle(), this.maxDelayMs);
       this.maxTimer.unref();
     }
-    return this.pass.promise;
+    const synced = this.pass.promise;
+    return (file) => this.removeAfter(file, synced);
   }
 
-  /** Removes the spool file once `synced` says its link is durable; leaves it to recovery when the pass failed. */
-  removeAfter(file: string, synced: Promise<boolean>): void {
+  private removeAfter(file: string, synced: Promise<boolean>): void {
     this.waiting += 1;
     const removal = synced
       .then(async (ok) => {
@@ -878,9 +880,10 @@ class FolderSettler {
     if (this.maxTimer) clearTimeout(this.maxTimer);
     this.idleTimer = null;
     this.maxTimer = null;
-    if (this.folders.size === 0) return this.running;
+    if (this.added === 0) return this.running;
     const folders = this.folders;
     const pass = this.pass;
+    this.added = 0;
     this.folders = new Set();
     this.pass = deferredBoolean();
     this.running = this.running.then(async () => {

@@ -210,10 +210,7 @@ export function expectedPixelDataLength(p: {
  * known, but pixel values are neither copied nor decoded). Throws DicomRejectError with a specific code.
  */
 export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions = {}): ParsedInstance {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INSTANCE_BYTES;
-  if (bytes.length > maxBytes) {
-    throw new DicomRejectError('TOO_LARGE', `instance is ${bytes.length} bytes; the limit is ${maxBytes} bytes`);
-  }
+  checkSize(bytes.length, options);
   if (!hasDicmPrefix(bytes)) {
     throw new DicomRejectError('NOT_DICOM', 'not a DICOM Part 10 file: no "DICM" prefix after the 128-byte preamble');
   }

@@ -21,46 +21,57 @@ export class AuditRepository {
 
   /** Appends to the hospital's audit log. */
   insert(event: NewAuditEvent): Promise<void> {
-    return this.append('audit_event', event);
+    return this.append('audit_event', [event]);
   }
 
   /** Appends many events to hospitals' audit logs in one statement, in their order. */
-  async insertAll(events: readonly NewAuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const columns = ['tenant_id', 'actor_type', 'actor_id', 'actor_label', 'action', 'target_type', 'target_id', 'ip', 'request_id', 'detail'];
-    const values: unknown[] = [];
-    const rows = events.map((e) => {
-      const row = [e.tenantId, e.actorType, e.actorId, e.actorLabel, e.action, e.targetType, e.targetId, e.ip, e.requestId, JSON.stringify(e.detail)];
-      const first = values.length;
-      values.push(...row);
-      return `(${row.map((_, i) => `$${first + i + 1}`).join(', ')})`;
-    });
-    await this.db.manager().query(`INSERT INTO audit_event (${columns.join(', ')}) VALUES ${rows.join(', ')}`, values);
+  insertAll(events: readonly NewAuditEvent[]): Promise<void> {
+    return this.append('audit_event', events);
   }
 
   /** Appends to the platform log (cross-tenant reads by platform admins); tenantId is absent there. */
   insertPlatform(event: Omit<NewAuditEvent, 'tenantId'>): Promise<void> {
-    return this.append('platform_audit_event', event);
+    return this.append('platform_audit_event', [event]);
   }
 
-  private async append(table: 'audit_event' | 'platform_audit_event', event: Omit<NewAuditEvent, 'tenantId'> & { tenantId?: string }): Promise<void> {
-    const columns = ['actor_type', 'actor_id', 'actor_label', 'action', 'target_type', 'target_id', 'ip', 'request_id', 'detail'];
-    const values: unknown[] = [
-      event.actorType,
-      event.actorId,
-      event.actorLabel,
-      event.action,
-      event.targetType,
-      event.targetId,
-      event.ip,
-      event.requestId,
-      JSON.stringify(event.detail),
+  /** One INSERT of every event (the hospital log's rows carry their tenant_id, the platform log's none). */
+  private async append(
+    table: 'audit_event' | 'platform_audit_event',
+    events: readonly (Omit<NewAuditEvent, 'tenantId'> & { tenantId?: string })[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const tenant = table === 'audit_event';
+    const columns = [
+      ...(tenant ? ['tenant_id'] : []),
+      'actor_type',
+      'actor_id',
+      'actor_label',
+      'action',
+      'target_type',
+      'target_id',
+      'ip',
+      'request_id',
+      'detail',
     ];
-    if (event.tenantId !== undefined) {
-      columns.unshift('tenant_id');
-      values.unshift(event.tenantId);
-    }
-    await this.db.manager().query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+    const values: unknown[] = [];
+    const rows = events.map((e) => {
+      const row = [
+        ...(tenant ? [e.tenantId] : []),
+        e.actorType,
+        e.actorId,
+        e.actorLabel,
+        e.action,
+        e.targetType,
+        e.targetId,
+        e.ip,
+        e.requestId,
+        JSON.stringify(e.detail),
+      ];
+      const first = values.length;
+      values.push(...row);
+      return `(${row.map((_, k) => `$${first + k + 1}`).join(', ')})`;
+    });
+    await this.db.manager().query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.join(', ')}`, values);
   }
 
   /** Newest first; `beforeId` is the cursor. */

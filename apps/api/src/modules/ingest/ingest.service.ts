@@ -562,7 +562,6 @@ export class IngestService implements OnApplicationShutdown {
     if (seriesIds.length === 0) return { enqueued: [], notApplicable: [] };
     return this.db.withTenant(tenantId, async (manager) => {
       await this.repo.markComplete(tenantId, seriesIds);
-      const enqueued: string[] = [];
       const notApplicable: { studyId: string; reason: string }[] = [];
       // Every study of these series, with all its series, in one statement; the selection decisions in one more.
       const studies = (await this.repo.seriesOfStudiesOf(tenantId, seriesIds)).map(({ studyId, studyStatus, series: all }) => {
@@ -592,7 +591,6 @@ export class IngestService implements OnApplicationShutdown {
         if (chosen) {
           if (chosen.row.enqueued_instance_count !== chosen.row.instance_count) {
             jobs.push({ seriesId: chosen.row.id, instanceCount: chosen.row.instance_count });
-            enqueued.push(chosen.row.id);
             if (status !== StudyStatus.REVIEWED) statuses.push({ studyId, status: StudyStatus.QUEUED, reason: null });
           }
         } else if (complete.length === all.length && status === StudyStatus.RECEIVING) {
@@ -601,6 +599,7 @@ export class IngestService implements OnApplicationShutdown {
           notApplicable.push({ studyId, reason });
         }
       }
+      const enqueued = jobs.map((j) => j.seriesId);
       await this.jobs.sendInferences(
         manager,
         jobs.map((j) => ({ tenantId, seriesId: j.seriesId })),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { FilesystemBlobStore, keyOf } from './blob-store.js';
+import { FilesystemBlobStore, keyOf, SPOOL_UNUSED_MARK, spoolFileState } from './blob-store.js';
 
 describe('FilesystemBlobStore', () => {
   it('stores bytes untouched under their SHA-256, idempotently, leaving no temp files', async () => {
@@ -301,6 +301,82 @@ describe('FilesystemBlobStore', () => {
         for (const w of writers) expect((await stat(w.file)).isFile()).toBe(true);
         expect((await store.spooled()).map((f) => f.file).sort()).toEqual(writers.map((w) => w.file).sort());
         await store.closeSpool();
+      });
+    });
+
+    describe('spoolPrewriteMaxBytes: spool files written ahead, truncated to the instance by its flush', () => {
+      const pattern = (n: number, seed: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * seed + 1) % 256));
+      /** Takes spool writers until one was written ahead (the batch created after an instance was sealed). */
+      const presizedWriter = async (store: FilesystemBlobStore) => {
+        for (let i = 0; i < 40; i++) {
+          const w = await store.spoolWriter(tenant);
+          if ((await stat(w.file)).size > 0) return w;
+          await w.discard();
+        }
+        throw new Error('no spool file was written ahead');
+      };
+
+      it('a batch is written ahead to the largest instance before it (whole pages, ending with the mark); an instance overwrites it and its flush cuts it to its own length', async () => {
+        const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+        const store = new FilesystemBlobStore(root, 'host-a', { spoolPrewriteMaxBytes: 1024 * 1024 });
+        const first = await store.spoolWriter(tenant);
+        expect((await stat(first.file)).size).toBe(0); // nothing sent yet: nothing to size a batch by
+        first.write(pattern(50_000, 7));
+        await first.flush();
+        await first.release();
+        const ahead = await presizedWriter(store);
+        const written = await readFile(ahead.file);
+        expect(written.length).toBe(Math.ceil((50_000 + SPOOL_UNUSED_MARK.length) / 4096) * 4096);
+        expect(written.subarray(written.length - SPOOL_UNUSED_MARK.length)).toEqual(SPOOL_UNUSED_MARK);
+        expect(spoolFileState(written)).toBe('unused');
+
+        const bytes = pattern(30_000, 11);
+        for (let i = 0; i < bytes.length; i += 8_192) ahead.write(bytes.subarray(i, i + 8_192));
+        ahead.seal();
+        expect(await ahead.readBack()).toEqual(bytes); // not what is left of the pre-write
+        expect(spoolFileState(await readFile(ahead.file))).toBe('incomplete'); // received, not yet flushed
+        const blob = await ahead.flush();
+        expect(blob).toMatchObject({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+        expect(await readFile(ahead.file)).toEqual(bytes);
+        expect(spoolFileState(bytes)).toBe('written');
+        await ahead.durable();
+        expect(await store.get(blob.key)).toEqual(bytes);
+        await ahead.release();
+        await store.closeSpool();
+        expect(await readdir(spoolDir(root))).toEqual([]);
+      });
+
+      it('an instance larger than the pre-write, an inline flush, and the cap', async () => {
+        const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
+        const store = new FilesystemBlobStore(root, 'host-a', { spoolPrewriteMaxBytes: 20_000 });
+        const first = await store.spoolWriter(tenant);
+        first.write(pattern(50_000, 3));
+        await first.flush();
+        const capped = await presizedWriter(store);
+        expect((await stat(capped.file)).size).toBe(16_384); // 20,000 rounded down to whole pages
+        const larger = pattern(40_000, 5);
+        capped.write(larger);
+        await capped.flush({ inline: true });
+        expect(await readFile(capped.file)).toEqual(larger);
+
+        const small = await presizedWriter(store);
+        const bytes = pattern(1_000, 13);
+        small.write(bytes);
+        await small.flush({ inline: true });
+        expect(await readFile(small.file)).toEqual(bytes);
+        await store.closeSpool();
+      });
+
+      it('spoolFileState tells unused, never completed and written files apart', () => {
+        const ahead = Buffer.concat([Buffer.alloc(8_192 - SPOOL_UNUSED_MARK.length), SPOOL_UNUSED_MARK]);
+        expect(spoolFileState(Buffer.alloc(0))).toBe('unused');
+        expect(spoolFileState(Buffer.alloc(8_192))).toBe('unused'); // its length durable, its zeros never written
+        expect(spoolFileState(ahead)).toBe('unused');
+        const partly = Buffer.from(ahead);
+        partly.write('DICM', 128, 'latin1');
+        expect(spoolFileState(partly)).toBe('incomplete');
+        const instance = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(4_000)]);
+        expect(spoolFileState(instance)).toBe('written'); // ends with zeros, but not with the mark
       });
     });
 

@@ -23,6 +23,30 @@ const THREAD_POOL_WRITES_MS = 1_000;
 const FOLDER_SYNC_CONCURRENCY = 8;
 /** Chunks per writev (Linux IOV_MAX is 1024). */
 const MAX_IOV = 512;
+/** Page size: written-ahead spool files are whole pages long. */
+const PAGE_BYTES = 4096;
+
+/**
+ * The last bytes of a spool file written ahead (FilesystemBlobStoreOptions.spoolPrewriteMaxBytes). They stay until the
+ * file is truncated to the instance it received, which happens before the flush that the instance's acknowledgement
+ * waits for: a spool file that still ends with them was never acknowledged.
+ */
+export const SPOOL_UNUSED_MARK = Buffer.from('\n-- cruciate spool file, not completed --\n', 'latin1');
+
+/**
+ * What recovery finds in a spool file: `unused` (nothing received: empty, all zeros, or zeros and the unused mark),
+ * `incomplete` (bytes received but the file still ends with SPOOL_UNUSED_MARK: never truncated, so never
+ * acknowledged) or `written` (its length is its own: to be parsed).
+ */
+export type SpoolFileState = 'unused' | 'incomplete' | 'written';
+
+export function spoolFileState(bytes: Uint8Array): SpoolFileState {
+  const mark = SPOOL_UNUSED_MARK;
+  const marked = bytes.length >= mark.length && Buffer.compare(bytes.subarray(bytes.length - mark.length), mark) === 0;
+  const body = marked ? bytes.subarray(0, bytes.length - mark.length) : bytes;
+  if (body.every((b) => b === 0)) return 'unused';
+  return marked ? 'incomplete' : 'written';
+}
 
 export interface StoredBlob {
   /** Content address: `sha256/<2>/<hex>` (blobs stored before 0.2 keep `sha256/<2>/<2>/<hex>`; both are read). */
@@ -138,6 +162,14 @@ export interface FilesystemBlobStoreOptions {
    * Absent: each durableAll fsyncs its folders.
    */
   readonly spoolFolderSync?: { readonly idleMs?: number; readonly maxDelayMs: number };
+  /**
+   * Spool files created ahead are also written ahead, up to this many bytes: zeros up to the size of the largest
+   * instance written into the tenant's previous batch (whole pages, at most this), ending with SPOOL_UNUSED_MARK. An
+   * instance then overwrites pages that are in the page cache already instead of adding new ones to the file (the
+   * page allocation moves off the path that the sender waits for), and its flush first truncates the file to the
+   * instance (so its length is its own again). 0 or absent: spool files are created empty.
+   */
+  readonly spoolPrewriteMaxBytes?: number;
 }
 
 export class FilesystemBlobStore implements BlobStore {
@@ -160,6 +192,7 @@ export class FilesystemBlobStore implements BlobStore {
   readonly journal: BlobJournal | null;
   /** Background fsync of the content folders spool files were linked into (the spoolFolderSync option). */
   private readonly settler: FolderSettler | null;
+  private readonly spoolPrewriteMaxBytes: number;
 
   constructor(
     private readonly root: string,
@@ -173,6 +206,7 @@ export class FilesystemBlobStore implements BlobStore {
     this.journal = options.journal ? new BlobJournal(this, path.join(this.journalHostDir, journalDirName()), options.journal) : null;
     const folderSync = options.spoolFolderSync;
     this.settler = folderSync && folderSync.maxDelayMs > 0 ? new FolderSettler(this, this.live, folderSync.idleMs ?? 200, folderSync.maxDelayMs) : null;
+    this.spoolPrewriteMaxBytes = Math.max(0, options.spoolPrewriteMaxBytes ?? 0);
   }
 
   /** Folder passes of the spoolFolderSync option run so far, and spool files waiting for one (tests, metrics). */
@@ -334,11 +368,12 @@ export class FilesystemBlobStore implements BlobStore {
     await this.init();
     let pool = this.pools.get(tenantId);
     if (!pool) {
-      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live, this.syncer);
+      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live, this.syncer, this.spoolPrewriteMaxBytes);
       this.pools.set(tenantId, pool);
     }
     const slot = await pool.take();
-    return new FileBlobWriter(this, slot.fd, slot.file, { live: this.live });
+    const sizes = pool;
+    return new FileBlobWriter(this, slot.fd, slot.file, { live: this.live, presized: slot.presized, sealed: (size) => sizes.noteSize(size) });
   }
 
   async spooled(): Promise<SpooledFile[]> {
@@ -446,19 +481,30 @@ export class FilesystemBlobStore implements BlobStore {
  * that a later fdatasync of a file's content is all it takes for the received instance to survive a crash.
  */
 class SpoolPool {
-  private readonly ready: { fd: number; file: string }[] = [];
+  private readonly ready: SpoolSlot[] = [];
   private filling: Promise<void> | null = null;
   private folderReady = false;
   private seq = 0;
   private readonly prefix = `${Date.now().toString(36)}.${randomBytes(4).toString('hex')}`;
+  /** Largest instance sealed in this pool's files since the last batch was created (sizes the next batch). */
+  private largest = 0;
+  /** What each file of a batch is written ahead with (zeros, then SPOOL_UNUSED_MARK); none until an instance came. */
+  private prewrite: Buffer | null = null;
 
   constructor(
     private readonly dir: string,
     private readonly live: Set<string>,
     private readonly syncer: DirSyncer,
+    /** FilesystemBlobStoreOptions.spoolPrewriteMaxBytes. */
+    private readonly prewriteMax: number,
   ) {}
 
-  async take(): Promise<{ fd: number; file: string }> {
+  /** An instance of `size` bytes was written into one of this pool's files. */
+  noteSize(size: number): void {
+    if (size > this.largest) this.largest = size;
+  }
+
+  async take(): Promise<SpoolSlot> {
     for (;;) {
       const slot = this.ready.shift();
       if (this.ready.length < SPOOL_BATCH / 2) void this.fill().catch(() => undefined);
@@ -490,17 +536,55 @@ class SpoolPool {
       for (const parent of parentsOfCreated(this.dir, created)) await this.syncer.sync(parent);
       this.folderReady = true;
     }
+    const prewrite = this.nextPrewrite();
     const batch = await Promise.all(
-      Array.from({ length: SPOOL_BATCH }, async () => {
+      Array.from({ length: SPOOL_BATCH }, async (): Promise<SpoolSlot> => {
         const file = path.join(this.dir, `${this.prefix}.${(this.seq++).toString(36)}.dcm`);
         this.live.add(file);
         const fd = await call<number>((cb) => fs.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640, cb));
-        return { fd, file };
+        if (!prewrite) return { fd, file, presized: 0 };
+        try {
+          // Into the page cache only: nothing waits for these bytes to reach the disk (see SpoolFileState).
+          for (let done = 0; done < prewrite.length;) done += await call<number>((cb) => fs.write(fd, prewrite, done, prewrite.length - done, done, cb));
+          return { fd, file, presized: prewrite.length };
+        } catch {
+          // Not written ahead after all (the disk is full?): an empty spool file, as without the option.
+          await call<void>((cb) => fs.ftruncate(fd, 0, cb)).catch((err: unknown) => {
+            fs.close(fd, () => undefined);
+            throw err;
+          });
+          return { fd, file, presized: 0 };
+        }
       }),
     );
     await this.syncer.sync(this.dir);
     this.ready.push(...batch);
   }
+
+  /** The content files of the next batch are written ahead with: sized by the largest instance since the last batch. */
+  private nextPrewrite(): Buffer | null {
+    if (this.prewriteMax <= 0) return null;
+    if (this.largest > 0) {
+      const bytes = Math.min(
+        Math.ceil((this.largest + SPOOL_UNUSED_MARK.length) / PAGE_BYTES) * PAGE_BYTES,
+        Math.floor(this.prewriteMax / PAGE_BYTES) * PAGE_BYTES,
+      );
+      this.largest = 0;
+      if (bytes <= SPOOL_UNUSED_MARK.length) this.prewrite = null;
+      else if (this.prewrite?.length !== bytes) {
+        this.prewrite = Buffer.alloc(bytes);
+        SPOOL_UNUSED_MARK.copy(this.prewrite, bytes - SPOOL_UNUSED_MARK.length);
+      }
+    }
+    return this.prewrite;
+  }
+}
+
+/** A spool file created ahead: `presized` bytes long (written ahead; 0 when created empty). */
+interface SpoolSlot {
+  readonly fd: number;
+  readonly file: string;
+  readonly presized: number;
 }
 
 /**
@@ -529,13 +613,21 @@ class FileBlobWriter implements SpoolWriter {
   /** Set when a folder pass is to make this spool file's link durable: removes the file once it has run (deferFolders). */
   private removeAfterPass: ((file: string) => void) | null = null;
 
+  /** Bytes the file holds beyond what was written into it: written ahead, cut off by the flush (see syncData). */
+  private presized: number;
+
   constructor(
     private readonly store: FilesystemBlobStore,
     private readonly fd: number,
     readonly file: string,
-    /** Set for spool writers: the set of live spool files of the store. */
-    private readonly spool: { readonly live: Set<string> } | null = null,
-  ) {}
+    /**
+     * Set for spool writers: the set of live spool files of the store, the file's size when handed out (written
+     * ahead: SpoolPool), and who learns the size of the instance written into it.
+     */
+    private readonly spool: { readonly live: Set<string>; readonly presized?: number; readonly sealed?: (size: number) => void } | null = null,
+  ) {
+    this.presized = spool?.presized ?? 0;
+  }
 
   /** Recovery: the file already holds these bytes (nothing is written). */
   adopt(bytes: Uint8Array): void {
@@ -610,6 +702,7 @@ class FileBlobWriter implements SpoolWriter {
     if (!this.sealed) {
       const sha256 = this.hash.digest('hex');
       this.sealed = { key: keyOf(sha256), sha256, size: this.size };
+      this.spool?.sealed?.(this.size);
     }
     return this.sealed;
   }
@@ -618,7 +711,9 @@ class FileBlobWriter implements SpoolWriter {
     this.seal();
     await this.drained();
     if (this.error) throw this.error;
-    return readFile(this.file);
+    const bytes = await readFile(this.file);
+    // What was written ahead and not yet cut off (the flush truncates) is not part of the blob.
+    return bytes.length > this.size ? bytes.subarray(0, this.size) : bytes;
   }
 
   durable(): Promise<StoredBlob> {
@@ -658,14 +753,22 @@ class FileBlobWriter implements SpoolWriter {
   }
 
   /**
-   * Waits for queued writes (none when they went on the event loop: the fdatasync is asked for now), then fdatasync:
-   * through the thread pool, or `inline` on the event loop.
+   * Waits for queued writes (none when they went on the event loop: the fdatasync is asked for now), cuts off what
+   * the file holds beyond them (written ahead: the truncation is part of what the fdatasync makes durable), then
+   * fdatasync: through the thread pool, or `inline` on the event loop.
    */
   private async syncData(inline = false): Promise<void> {
     if (this.pendingBytes > 0) await this.drained();
     if (this.error) throw this.error;
-    if (inline) fs.fdatasyncSync(this.fd);
-    else await call<void>((cb) => fs.fdatasync(this.fd, cb));
+    const cut = this.presized > this.size;
+    this.presized = 0;
+    if (inline) {
+      if (cut) fs.ftruncateSync(this.fd, this.size);
+      fs.fdatasyncSync(this.fd);
+    } else {
+      if (cut) await call<void>((cb) => fs.ftruncate(this.fd, this.size, cb));
+      await call<void>((cb) => fs.fdatasync(this.fd, cb));
+    }
   }
 
   private async doFlush(inline = false): Promise<StoredBlob> {

@@ -1,9 +1,12 @@
 export {
   FilesystemBlobStore,
+  SPOOL_UNUSED_MARK,
+  spoolFileState,
   type BlobStore,
   type BlobWriter,
   type FilesystemBlobStoreOptions,
   type SpooledFile,
+  type SpoolFileState,
   type SpoolWriter,
   type StoredBlob,
 } from './blob-store.js';

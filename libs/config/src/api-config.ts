@@ -107,6 +107,13 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
     secret: false,
   },
   {
+    name: 'DIMSE_SPOOL_PREWRITE_KB',
+    description:
+      'C-STORE: each spool file created ahead is also written ahead (zeros, in the page cache) up to the size of the largest instance of its batch before, at most this many KiB, so that received bytes overwrite cached pages instead of adding new ones; its flush truncates it to the instance. 0: spool files are created empty',
+    default: '1024',
+    secret: false,
+  },
+  {
     name: 'DIMSE_UID_FILTER',
     description:
       "C-STORE tells new instances from re-sent ones with an in-memory filter of each hospital's stored UIDs (2-4 bytes per stored instance) instead of one index look-up per instance",
@@ -214,6 +221,7 @@ export const apiEnvSchema = z.object({
   DIMSE_MAX_ASSOCIATIONS: z.coerce.number().int().min(1).max(1000).default(16),
   DIMSE_INLINE_FLUSH: bool.default(true),
   DIMSE_FOLDER_SYNC_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  DIMSE_SPOOL_PREWRITE_KB: z.coerce.number().int().min(0).max(65_536).default(1024),
   DIMSE_UID_FILTER: bool.default(true),
   START_WORKER: bool.default(true),
   METRICS_ENABLED: bool.default(true),

@@ -160,6 +160,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         },
       }),
       ...(config.DIMSE_FOLDER_SYNC_DELAY_MS > 0 && { spoolFolderSync: { maxDelayMs: config.DIMSE_FOLDER_SYNC_DELAY_MS } }),
+      spoolPrewriteMaxBytes: config.DIMSE_SPOOL_PREWRITE_KB * 1024,
     });
     const journalRecovery = await step('journalRecovery', () => blobStore.recoverJournals());
     if (journalRecovery.blobs > 0 || journalRecovery.torn > 0)

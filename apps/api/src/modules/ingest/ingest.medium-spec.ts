@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { access, mkdtemp, readdir, stat } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadApiConfig } from '@cruciate/config';
@@ -413,6 +413,59 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(quarantined).toContain(`${path.basename(cut.file)}.reason.txt`);
     // A second pass finds nothing to do (idempotent).
     expect(await next.recoverSpool()).toEqual({ indexed: 0, removedEmpty: 0, quarantined: 0, failed: 0 });
+  });
+
+  it('recovery with spool files written ahead: flushed ones are indexed, unused ones removed, one never flushed set aside', async () => {
+    const tenant = await createTestHospital();
+    const series = makeSeries({ plane: 'sagittal', slices: 4, rows: 64, columns: 64 });
+    const dead = new FilesystemBlobStore(blobRoot, undefined, { spoolPrewriteMaxBytes: 1024 * 1024 });
+    const writeAhead = async (): Promise<SpoolWriter> => {
+      for (let i = 0; i < 40; i++) {
+        const writer = await dead.spoolWriter(tenant.id);
+        if ((await stat(writer.file)).size > 0) return writer;
+        await writer.discard();
+      }
+      throw new Error('no spool file was written ahead');
+    };
+    const first = await dead.spoolWriter(tenant.id);
+    first.write(series.files[0]!);
+    await first.flush(); // acknowledged; it sizes the next batch
+    const flushed = [first.file];
+    for (const file of series.files.slice(1, 3)) {
+      const writer = await writeAhead();
+      writer.write(file);
+      await writer.flush();
+      expect(await readFile(writer.file)).toEqual(file);
+      flushed.push(writer.file);
+    }
+    // Received whole, but the process died before its flush (so before any answer): it still ends with the mark.
+    const unflushed = await writeAhead();
+    unflushed.write(series.files[3]!);
+    const unused = (await spoolFiles(tenant.id)).filter((f) => !flushed.includes(f) && f !== unflushed.file);
+    expect(unused.length).toBeGreaterThan(0);
+    for (const f of unused) expect((await stat(f)).size).toBeGreaterThan(series.files[0]!.length);
+
+    const next = new IngestService(
+      loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) }),
+      db,
+      new IngestRepository(db),
+      new AuditService(db, new AuditRepository(db)),
+      new FilesystemBlobStore(blobRoot),
+      queue,
+      new PatientKeyer('medium-test-secret-0001'),
+      silent,
+    );
+    const recovered = await next.recoverSpool();
+    expect(recovered).toMatchObject({ indexed: 3, quarantined: 1, failed: 0 });
+    expect(recovered.removedEmpty).toBeGreaterThanOrEqual(unused.length);
+    for (const [i, uid] of series.sopInstanceUids.slice(0, 3).entries()) {
+      const [row] = await instanceRows(uid);
+      expect((await blobs.get(row!.blob_key as string)).equals(series.files[i]!)).toBe(true);
+    }
+    expect(await instanceRows(series.sopInstanceUids[3]!)).toEqual([]);
+    expect(await spoolFiles(tenant.id)).toEqual([]);
+    const reason = await readFile(path.join(blobRoot, 'quarantine', tenant.id, `${path.basename(unflushed.file)}.reason.txt`), 'utf8');
+    expect(reason).toMatch(/never flushed/);
   });
 
   it("folder pass (spoolFolderSync): rows commit before the links are fsync'd; a restart before the pass loses nothing", async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { FilesystemBlobStore, keyOf, SPOOL_UNUSED_MARK, spoolFileState } from './blob-store.js';
+import { FilesystemBlobStore, keyOf, readSpoolFile, spoolTrailer } from './blob-store.js';
 
 describe('FilesystemBlobStore', () => {
   it('stores bytes untouched under their SHA-256, idempotently, leaving no temp files', async () => {
@@ -304,9 +304,11 @@ describe('FilesystemBlobStore', () => {
       });
     });
 
-    describe('spoolPrewriteMaxBytes: spool files written ahead, truncated to the instance by its flush', () => {
+    describe('spoolPrewriteMaxBytes: spool files written ahead, a trailer written by the flush, cut before the link', () => {
       const pattern = (n: number, seed: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * seed + 1) % 256));
-      /** Takes spool writers until one was written ahead (the batch created after an instance was sealed). */
+      const sha = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+      const TRAILER = spoolTrailer(null, 0).length;
+      /** Takes spool writers until one was written ahead (each flush writes the next file ahead). */
       const presizedWriter = async (store: FilesystemBlobStore) => {
         for (let i = 0; i < 40; i++) {
           const w = await store.spoolWriter(tenant);
@@ -316,37 +318,42 @@ describe('FilesystemBlobStore', () => {
         throw new Error('no spool file was written ahead');
       };
 
-      it('a batch is written ahead to the largest instance before it (whole pages, ending with the mark); an instance overwrites it and its flush cuts it to its own length', async () => {
+      it('a flush writes the next file ahead to its own size; an instance overwrites it, its flush adds its trailer, durable() cuts it to the instance', async () => {
         const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
         const store = new FilesystemBlobStore(root, 'host-a', { spoolPrewriteMaxBytes: 1024 * 1024 });
         const first = await store.spoolWriter(tenant);
-        expect((await stat(first.file)).size).toBe(0); // nothing sent yet: nothing to size a batch by
+        expect((await stat(first.file)).size).toBe(0); // no flush yet: nothing written ahead
         first.write(pattern(50_000, 7));
         await first.flush();
         await first.release();
         const ahead = await presizedWriter(store);
         const written = await readFile(ahead.file);
-        expect(written.length).toBe(Math.ceil((50_000 + SPOOL_UNUSED_MARK.length) / 4096) * 4096);
-        expect(written.subarray(written.length - SPOOL_UNUSED_MARK.length)).toEqual(SPOOL_UNUSED_MARK);
-        expect(spoolFileState(written)).toBe('unused');
+        const presized = Math.ceil((50_000 + TRAILER) / 4096) * 4096;
+        expect(written.length).toBe(presized);
+        expect(written.subarray(presized - TRAILER)).toEqual(spoolTrailer(null, 0));
+        expect(readSpoolFile(written).state).toBe('unused');
 
         const bytes = pattern(30_000, 11);
         for (let i = 0; i < bytes.length; i += 8_192) ahead.write(bytes.subarray(i, i + 8_192));
         ahead.seal();
-        expect(await ahead.readBack()).toEqual(bytes); // not what is left of the pre-write
-        expect(spoolFileState(await readFile(ahead.file))).toBe('incomplete'); // received, not yet flushed
+        expect(await ahead.readBack()).toEqual(bytes); // not what was written ahead
+        expect(readSpoolFile(await readFile(ahead.file)).state).toBe('incomplete'); // received, not flushed
         const blob = await ahead.flush();
-        expect(blob).toMatchObject({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-        expect(await readFile(ahead.file)).toEqual(bytes);
-        expect(spoolFileState(bytes)).toBe('written');
+        expect(blob).toMatchObject({ size: bytes.length, sha256: sha(bytes).toString('hex') });
+        const flushed = await readFile(ahead.file);
+        expect(flushed.length).toBe(presized); // no truncation on the way to the answer
+        expect(flushed.subarray(0, bytes.length)).toEqual(bytes);
+        expect(flushed.subarray(presized - TRAILER)).toEqual(spoolTrailer(sha(bytes), bytes.length));
+        expect(readSpoolFile(flushed)).toEqual({ state: 'written', length: bytes.length });
         await ahead.durable();
+        expect(await readFile(ahead.file)).toEqual(bytes); // cut before the link: both names hold the instance only
         expect(await store.get(blob.key)).toEqual(bytes);
         await ahead.release();
         await store.closeSpool();
         expect(await readdir(spoolDir(root))).toEqual([]);
       });
 
-      it('an instance larger than the pre-write, an inline flush, and the cap', async () => {
+      it('an instance larger than the file written ahead gets its trailer after it; an inline flush; the cap', async () => {
         const root = await mkdtemp(path.join(os.tmpdir(), 'blobs-'));
         const store = new FilesystemBlobStore(root, 'host-a', { spoolPrewriteMaxBytes: 20_000 });
         const first = await store.spoolWriter(tenant);
@@ -357,26 +364,38 @@ describe('FilesystemBlobStore', () => {
         const larger = pattern(40_000, 5);
         capped.write(larger);
         await capped.flush({ inline: true });
-        expect(await readFile(capped.file)).toEqual(larger);
+        const file = await readFile(capped.file);
+        expect(file.length).toBe(40_000 + TRAILER);
+        expect(readSpoolFile(file)).toEqual({ state: 'written', length: 40_000 });
+        expect((await store.get((await capped.durable()).key)).equals(larger)).toBe(true);
 
         const small = await presizedWriter(store);
         const bytes = pattern(1_000, 13);
         small.write(bytes);
         await small.flush({ inline: true });
+        expect(readSpoolFile(await readFile(small.file))).toEqual({ state: 'written', length: 1_000 });
+        await small.durable();
         expect(await readFile(small.file)).toEqual(bytes);
         await store.closeSpool();
       });
 
-      it('spoolFileState tells unused, never completed and written files apart', () => {
-        const ahead = Buffer.concat([Buffer.alloc(8_192 - SPOOL_UNUSED_MARK.length), SPOOL_UNUSED_MARK]);
-        expect(spoolFileState(Buffer.alloc(0))).toBe('unused');
-        expect(spoolFileState(Buffer.alloc(8_192))).toBe('unused'); // its length durable, its zeros never written
-        expect(spoolFileState(ahead)).toBe('unused');
-        const partly = Buffer.from(ahead);
-        partly.write('DICM', 128, 'latin1');
-        expect(spoolFileState(partly)).toBe('incomplete');
-        const instance = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(4_000)]);
-        expect(spoolFileState(instance)).toBe('written'); // ends with zeros, but not with the mark
+      it('readSpoolFile: unused, never flushed whole (no trailer of its own, or a torn one), and written files', () => {
+        const instance = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), pattern(4_000, 9), Buffer.alloc(64)]);
+        const gap = Buffer.alloc(8_192 - instance.length - TRAILER);
+        const ahead = Buffer.concat([Buffer.alloc(8_192 - TRAILER), spoolTrailer(null, 0)]);
+        expect(readSpoolFile(Buffer.alloc(0)).state).toBe('unused');
+        expect(readSpoolFile(Buffer.alloc(8_192)).state).toBe('unused'); // its length durable, its zeros never written
+        expect(readSpoolFile(ahead).state).toBe('unused');
+        expect(readSpoolFile(Buffer.concat([instance, gap, spoolTrailer(null, 0)])).state).toBe('incomplete');
+        expect(readSpoolFile(Buffer.concat([instance, gap, spoolTrailer(sha(instance), instance.length)]))).toEqual({
+          state: 'written',
+          length: instance.length,
+        });
+        const torn = Buffer.concat([instance, gap, spoolTrailer(sha(instance), instance.length)]);
+        torn[1_000] = torn[1_000]! ^ 0xff; // a page of the instance that never reached the disk
+        expect(readSpoolFile(torn).state).toBe('incomplete');
+        expect(readSpoolFile(Buffer.concat([instance.subarray(0, 100), spoolTrailer(sha(instance), instance.length)])).state).toBe('incomplete'); // longer than the file
+        expect(readSpoolFile(instance)).toEqual({ state: 'written', length: instance.length }); // no trailer: its own length
       });
     });
 

@@ -26,26 +26,45 @@ const MAX_IOV = 512;
 /** Page size: written-ahead spool files are whole pages long. */
 const PAGE_BYTES = 4096;
 
-/**
- * The last bytes of a spool file written ahead (FilesystemBlobStoreOptions.spoolPrewriteMaxBytes). They stay until the
- * file is truncated to the instance it received, which happens before the flush that the instance's acknowledgement
- * waits for: a spool file that still ends with them was never acknowledged.
- */
-export const SPOOL_UNUSED_MARK = Buffer.from('\n-- cruciate spool file, not completed --\n', 'latin1');
+/** The end of a spool file's trailer (see SpoolTrailer). */
+const TRAILER_MAGIC = Buffer.from('\n-cruciate spool trailer 1-\n', 'latin1');
+/** SHA-256 (32 bytes), length (uint64 big-endian), TRAILER_MAGIC. */
+const TRAILER_BYTES = 32 + 8 + TRAILER_MAGIC.length;
 
 /**
- * What recovery finds in a spool file: `unused` (nothing received: empty, all zeros, or zeros and the unused mark),
- * `incomplete` (bytes received but the file still ends with SPOOL_UNUSED_MARK: never truncated, so never
- * acknowledged) or `written` (its length is its own: to be parsed).
+ * The last bytes of a spool file written ahead (FilesystemBlobStoreOptions.spoolPrewriteMaxBytes): the SHA-256 and
+ * length of the instance it holds, then TRAILER_MAGIC. Written ahead with length 0 (nothing received yet); the flush
+ * that an instance's acknowledgement waits for writes the instance's own, after the instance (or where the file
+ * written ahead ends, whichever is further), in the same fdatasync. The file is cut to the instance only later, before
+ * it is linked into its content address (off the path that the sender waits for), so until then its trailer is what
+ * tells recovery how long the instance is, and that it was flushed whole (its hash matches).
+ */
+export function spoolTrailer(sha256: Buffer | null, length: number): Buffer {
+  const out = Buffer.alloc(TRAILER_BYTES);
+  sha256?.copy(out, 0);
+  out.writeBigUInt64BE(BigInt(length), 32);
+  TRAILER_MAGIC.copy(out, 40);
+  return out;
+}
+
+/**
+ * What recovery finds in a spool file: `unused` (nothing received: empty, all zeros, or zeros and a trailer of length
+ * 0), `incomplete` (bytes received but no trailer of their own, or one whose hash does not match: the flush never ended,
+ * so never acknowledged) or `written` (an instance of `length` bytes from the start of the file: told by its trailer,
+ * or a file without a trailer, whose length is its own, to be parsed).
  */
 export type SpoolFileState = 'unused' | 'incomplete' | 'written';
 
-export function spoolFileState(bytes: Uint8Array): SpoolFileState {
-  const mark = SPOOL_UNUSED_MARK;
-  const marked = bytes.length >= mark.length && Buffer.compare(bytes.subarray(bytes.length - mark.length), mark) === 0;
-  const body = marked ? bytes.subarray(0, bytes.length - mark.length) : bytes;
-  if (body.every((b) => b === 0)) return 'unused';
-  return marked ? 'incomplete' : 'written';
+export function readSpoolFile(bytes: Uint8Array): { readonly state: SpoolFileState; readonly length: number } {
+  const trailed = bytes.length >= TRAILER_BYTES && Buffer.compare(bytes.subarray(bytes.length - TRAILER_MAGIC.length), TRAILER_MAGIC) === 0;
+  if (!trailed) return bytes.every((b) => b === 0) ? { state: 'unused', length: 0 } : { state: 'written', length: bytes.length };
+  const trailer = Buffer.from(bytes.buffer, bytes.byteOffset + bytes.length - TRAILER_BYTES, TRAILER_BYTES);
+  const length = Number(trailer.readBigUInt64BE(32));
+  const room = bytes.length - TRAILER_BYTES;
+  if (length === 0) return bytes.subarray(0, room).every((b) => b === 0) ? { state: 'unused', length: 0 } : { state: 'incomplete', length: 0 };
+  if (length > room) return { state: 'incomplete', length: 0 };
+  const sha256 = createHash('sha256').update(bytes.subarray(0, length)).digest();
+  return sha256.equals(trailer.subarray(0, 32)) ? { state: 'written', length } : { state: 'incomplete', length: 0 };
 }
 
 export interface StoredBlob {
@@ -128,7 +147,7 @@ export interface BlobStore {
   /** Spool files no live writer of this process owns: this host's all, other hosts' when old. */
   spooled(): Promise<SpooledFile[]>;
   /** A spooled file, adopted for recovery: durable() links it into its content address, release() removes it. */
-  adoptSpooled(file: SpooledFile): Promise<{ bytes: Buffer; writer: SpoolWriter }>;
+  adoptSpooled(file: SpooledFile): Promise<{ bytes: Buffer; writer: SpoolWriter; state: SpoolFileState }>;
   /** Moves a spooled file that cannot be indexed out of the spool (kept for an operator, never deleted). */
   quarantine(file: SpooledFile, reason: string): Promise<string>;
   /** Shutdown: closes and removes the spool files created ahead, checkpoints and removes the journal; never throws. */
@@ -163,11 +182,12 @@ export interface FilesystemBlobStoreOptions {
    */
   readonly spoolFolderSync?: { readonly idleMs?: number; readonly maxDelayMs: number };
   /**
-   * Spool files created ahead are also written ahead, up to this many bytes: zeros up to the size of the largest
-   * instance written into the tenant's previous batch (whole pages, at most this), ending with SPOOL_UNUSED_MARK. An
-   * instance then overwrites pages that are in the page cache already instead of adding new ones to the file (the
-   * page allocation moves off the path that the sender waits for), and its flush first truncates the file to the
-   * instance (so its length is its own again). 0 or absent: spool files are created empty.
+   * Spool files created ahead are also written ahead, up to this many bytes: when an instance's flush starts, the
+   * tenant's next spool file gets zeros up to that instance's size (whole pages, at most this), ending with an empty
+   * trailer (spoolTrailer). The next instance then overwrites pages that are in the page cache already instead of
+   * adding new ones to its file (the page allocation moves off the path that the sender waits for, into the flush
+   * before); its flush writes its trailer (length, SHA-256), and the file is cut to the instance before it is linked
+   * into its content address. 0 or absent: spool files are created empty.
    */
   readonly spoolPrewriteMaxBytes?: number;
 }
@@ -372,8 +392,8 @@ export class FilesystemBlobStore implements BlobStore {
       this.pools.set(tenantId, pool);
     }
     const slot = await pool.take();
-    const sizes = pool;
-    return new FileBlobWriter(this, slot.fd, slot.file, { live: this.live, presized: slot.presized, sealed: (size) => sizes.noteSize(size) });
+    const spool = pool;
+    return new FileBlobWriter(this, slot.fd, slot.file, { live: this.live, presized: slot.presized, flushing: (size) => spool.writeAheadFor(size) });
   }
 
   async spooled(): Promise<SpooledFile[]> {
@@ -397,13 +417,20 @@ export class FilesystemBlobStore implements BlobStore {
     return out;
   }
 
-  async adoptSpooled(spooled: SpooledFile): Promise<{ bytes: Buffer; writer: SpoolWriter }> {
-    const bytes = await readFile(spooled.file);
+  /**
+   * `bytes`: the instance (a written-ahead file whose trailer matches is cut to it here: the writer's flush makes that
+   * durable before durable() links it); `state`: see SpoolFileState.
+   */
+  async adoptSpooled(spooled: SpooledFile): Promise<{ bytes: Buffer; writer: SpoolWriter; state: SpoolFileState }> {
+    const raw = await readFile(spooled.file);
+    const { state, length } = readSpoolFile(raw);
+    const bytes = state === 'written' ? raw.subarray(0, length) : raw;
+    if (bytes.length < raw.length) await call<void>((cb) => fs.truncate(spooled.file, length, cb));
     const fd = await call<number>((cb) => fs.open(spooled.file, fs.constants.O_RDONLY, cb));
     this.live.add(spooled.file);
     const writer = new FileBlobWriter(this, fd, spooled.file, { live: this.live });
     writer.adopt(bytes);
-    return { bytes, writer };
+    return { bytes, writer, state };
   }
 
   async quarantine(spooled: SpooledFile, reason: string): Promise<string> {
@@ -481,14 +508,12 @@ export class FilesystemBlobStore implements BlobStore {
  * that a later fdatasync of a file's content is all it takes for the received instance to survive a crash.
  */
 class SpoolPool {
-  private readonly ready: SpoolSlot[] = [];
+  private readonly ready: ReadySlot[] = [];
   private filling: Promise<void> | null = null;
   private folderReady = false;
   private seq = 0;
   private readonly prefix = `${Date.now().toString(36)}.${randomBytes(4).toString('hex')}`;
-  /** Largest instance sealed in this pool's files since the last batch was created (sizes the next batch). */
-  private largest = 0;
-  /** What each file of a batch is written ahead with (zeros, then SPOOL_UNUSED_MARK); none until an instance came. */
+  /** What a file is written ahead with (zeros, then an empty trailer), sized by the instance whose flush started it. */
   private prewrite: Buffer | null = null;
 
   constructor(
@@ -499,18 +524,40 @@ class SpoolPool {
     private readonly prewriteMax: number,
   ) {}
 
-  /** An instance of `size` bytes was written into one of this pool's files. */
-  noteSize(size: number): void {
-    if (size > this.largest) this.largest = size;
-  }
-
   async take(): Promise<SpoolSlot> {
     for (;;) {
       const slot = this.ready.shift();
       if (this.ready.length < SPOOL_BATCH / 2) void this.fill().catch(() => undefined);
-      if (slot) return slot;
-      await this.fill();
+      if (!slot) {
+        await this.fill();
+        continue;
+      }
+      const presized = slot.prewritten ? await slot.prewritten : 0;
+      if (presized !== null) return { fd: slot.fd, file: slot.file, presized };
+      // Its write ahead failed half-way and could not be undone: not used.
+      this.live.delete(slot.file);
+      await call<void>((cb) => fs.close(slot.fd, cb)).catch(() => undefined);
+      await call<void>((cb) => fs.unlink(slot.file, cb)).catch(() => undefined);
     }
+  }
+
+  /**
+   * An instance of `size` bytes is being flushed: the next file not yet written ahead is, now, through the thread
+   * pool, sized for an instance like it. Started here because the flush that follows leaves the CPUs idle (the event
+   * loop waits for the disk, the sender for the answer), and one at a time because a batch of them at once competes
+   * with the sender for the CPUs.
+   */
+  writeAheadFor(size: number): void {
+    if (this.prewriteMax <= 0) return;
+    const slot = this.ready.find((s) => s.prewritten === null);
+    if (!slot) return;
+    const bytes = Math.min(Math.ceil((size + TRAILER_BYTES) / PAGE_BYTES) * PAGE_BYTES, Math.floor(this.prewriteMax / PAGE_BYTES) * PAGE_BYTES);
+    if (bytes <= TRAILER_BYTES) return;
+    if (this.prewrite?.length !== bytes) {
+      this.prewrite = Buffer.alloc(bytes);
+      spoolTrailer(null, 0).copy(this.prewrite, bytes - TRAILER_BYTES);
+    }
+    slot.prewritten = writeAhead(slot.fd, this.prewrite);
   }
 
   async close(): Promise<void> {
@@ -518,6 +565,7 @@ class SpoolPool {
     const slots = this.ready.splice(0);
     for (const slot of slots) {
       this.live.delete(slot.file);
+      await slot.prewritten; // never rejects; its write must end before the descriptor is closed
       await call<void>((cb) => fs.close(slot.fd, cb)).catch(() => undefined);
       await call<void>((cb) => fs.unlink(slot.file, cb)).catch(() => undefined);
     }
@@ -536,51 +584,44 @@ class SpoolPool {
       for (const parent of parentsOfCreated(this.dir, created)) await this.syncer.sync(parent);
       this.folderReady = true;
     }
-    const prewrite = this.nextPrewrite();
     const batch = await Promise.all(
-      Array.from({ length: SPOOL_BATCH }, async (): Promise<SpoolSlot> => {
+      Array.from({ length: SPOOL_BATCH }, async (): Promise<ReadySlot> => {
         const file = path.join(this.dir, `${this.prefix}.${(this.seq++).toString(36)}.dcm`);
         this.live.add(file);
         const fd = await call<number>((cb) => fs.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640, cb));
-        if (!prewrite) return { fd, file, presized: 0 };
-        try {
-          // Into the page cache only: nothing waits for these bytes to reach the disk (see SpoolFileState).
-          for (let done = 0; done < prewrite.length;) done += await call<number>((cb) => fs.write(fd, prewrite, done, prewrite.length - done, done, cb));
-          return { fd, file, presized: prewrite.length };
-        } catch {
-          // Not written ahead after all (the disk is full?): an empty spool file, as without the option.
-          await call<void>((cb) => fs.ftruncate(fd, 0, cb)).catch((err: unknown) => {
-            fs.close(fd, () => undefined);
-            throw err;
-          });
-          return { fd, file, presized: 0 };
-        }
+        return { fd, file, prewritten: null };
       }),
     );
     await this.syncer.sync(this.dir);
     this.ready.push(...batch);
   }
+}
 
-  /** The content files of the next batch are written ahead with: sized by the largest instance since the last batch. */
-  private nextPrewrite(): Buffer | null {
-    if (this.prewriteMax <= 0) return null;
-    if (this.largest > 0) {
-      const bytes = Math.min(
-        Math.ceil((this.largest + SPOOL_UNUSED_MARK.length) / PAGE_BYTES) * PAGE_BYTES,
-        Math.floor(this.prewriteMax / PAGE_BYTES) * PAGE_BYTES,
-      );
-      this.largest = 0;
-      if (bytes <= SPOOL_UNUSED_MARK.length) this.prewrite = null;
-      else if (this.prewrite?.length !== bytes) {
-        this.prewrite = Buffer.alloc(bytes);
-        SPOOL_UNUSED_MARK.copy(this.prewrite, bytes - SPOOL_UNUSED_MARK.length);
-      }
-    }
-    return this.prewrite;
+/**
+ * Writes `content` into an empty spool file, into the page cache only (nothing waits for it to reach the disk: see
+ * SpoolFileState). Resolves with its length; 0 when it failed and the file is empty again (the disk is full?), null
+ * when it could not even be emptied again.
+ */
+async function writeAhead(fd: number, content: Buffer): Promise<number | null> {
+  try {
+    for (let done = 0; done < content.length;) done += await call<number>((cb) => fs.write(fd, content, done, content.length - done, done, cb));
+    return content.length;
+  } catch {
+    return call<void>((cb) => fs.ftruncate(fd, 0, cb)).then(
+      () => 0,
+      () => null,
+    );
   }
 }
 
-/** A spool file created ahead: `presized` bytes long (written ahead; 0 when created empty). */
+/** A spool file created ahead, and its write ahead (null: not written ahead yet). */
+interface ReadySlot {
+  readonly fd: number;
+  readonly file: string;
+  prewritten: Promise<number | null> | null;
+}
+
+/** A spool file handed out: `presized` bytes long (written ahead; 0 when empty). */
 interface SpoolSlot {
   readonly fd: number;
   readonly file: string;
@@ -613,8 +654,10 @@ class FileBlobWriter implements SpoolWriter {
   /** Set when a folder pass is to make this spool file's link durable: removes the file once it has run (deferFolders). */
   private removeAfterPass: ((file: string) => void) | null = null;
 
-  /** Bytes the file holds beyond what was written into it: written ahead, cut off by the flush (see syncData). */
-  private presized: number;
+  /** The file's size when handed out: written ahead (SpoolPool), 0 when it was empty. */
+  private readonly presized: number;
+  /** Set once the flush wrote a trailer after the instance (written-ahead spool files): cut off before the link. */
+  private trailed = false;
 
   constructor(
     private readonly store: FilesystemBlobStore,
@@ -622,9 +665,9 @@ class FileBlobWriter implements SpoolWriter {
     readonly file: string,
     /**
      * Set for spool writers: the set of live spool files of the store, the file's size when handed out (written
-     * ahead: SpoolPool), and who learns the size of the instance written into it.
+     * ahead: SpoolPool), and who is told when its flush starts, with the instance's size (SpoolPool.writeAheadFor).
      */
-    private readonly spool: { readonly live: Set<string>; readonly presized?: number; readonly sealed?: (size: number) => void } | null = null,
+    private readonly spool: { readonly live: Set<string>; readonly presized?: number; readonly flushing?: (size: number) => void } | null = null,
   ) {
     this.presized = spool?.presized ?? 0;
   }
@@ -702,7 +745,6 @@ class FileBlobWriter implements SpoolWriter {
     if (!this.sealed) {
       const sha256 = this.hash.digest('hex');
       this.sealed = { key: keyOf(sha256), sha256, size: this.size };
-      this.spool?.sealed?.(this.size);
     }
     return this.sealed;
   }
@@ -712,7 +754,7 @@ class FileBlobWriter implements SpoolWriter {
     await this.drained();
     if (this.error) throw this.error;
     const bytes = await readFile(this.file);
-    // What was written ahead and not yet cut off (the flush truncates) is not part of the blob.
+    // What was written ahead, and the trailer, are not part of the blob.
     return bytes.length > this.size ? bytes.subarray(0, this.size) : bytes;
   }
 
@@ -753,26 +795,25 @@ class FileBlobWriter implements SpoolWriter {
   }
 
   /**
-   * Waits for queued writes (none when they went on the event loop: the fdatasync is asked for now), cuts off what
-   * the file holds beyond them (written ahead: the truncation is part of what the fdatasync makes durable), then
-   * fdatasync: through the thread pool, or `inline` on the event loop.
+   * Waits for queued writes (none when they went on the event loop: the fdatasync is asked for now), writes the
+   * trailer of a written-ahead spool file (on the event loop: a copy into the page cache), then fdatasync: through
+   * the thread pool, or `inline` on the event loop.
    */
   private async syncData(inline = false): Promise<void> {
     if (this.pendingBytes > 0) await this.drained();
     if (this.error) throw this.error;
-    const cut = this.presized > this.size;
-    this.presized = 0;
-    if (inline) {
-      if (cut) fs.ftruncateSync(this.fd, this.size);
-      fs.fdatasyncSync(this.fd);
-    } else {
-      if (cut) await call<void>((cb) => fs.ftruncate(this.fd, this.size, cb));
-      await call<void>((cb) => fs.fdatasync(this.fd, cb));
+    if (this.presized > 0 && !this.trailed) {
+      const blob = this.seal();
+      writeAllSync(this.fd, [spoolTrailer(Buffer.from(blob.sha256, 'hex'), blob.size)], Math.max(this.presized - TRAILER_BYTES, blob.size));
+      this.trailed = true;
     }
+    if (inline) fs.fdatasyncSync(this.fd);
+    else await call<void>((cb) => fs.fdatasync(this.fd, cb));
   }
 
   private async doFlush(inline = false): Promise<StoredBlob> {
     const blob = this.seal();
+    this.spool?.flushing?.(blob.size);
     await this.syncData(inline);
     // Unlinked meanwhile (another process's recovery took it for abandoned): never acknowledge what is gone.
     if (fs.fstatSync(this.fd).nlink === 0) throw new Error(`spool file ${this.file} was removed while it was written`);
@@ -782,6 +823,9 @@ class FileBlobWriter implements SpoolWriter {
   private async makeDurable(): Promise<{ blob: StoredBlob; folders: string[] }> {
     if (this.spool) {
       const blob = await this.flush();
+      // The trailer goes before the file gets its content address (the same file under a second name). Should the
+      // process die first, the spool file is whole with its trailer, or cut; recovery handles either.
+      if (this.trailed) await call<void>((cb) => fs.ftruncate(this.fd, blob.size, cb));
       await this.close();
       return { blob, folders: await this.store.publish(this.file, blob.key) };
     }

@@ -1,7 +1,6 @@
 export {
   FilesystemBlobStore,
-  SPOOL_UNUSED_MARK,
-  spoolFileState,
+  readSpoolFile,
   type BlobStore,
   type BlobWriter,
   type FilesystemBlobStoreOptions,

@@ -109,7 +109,7 @@ export const API_ENV_DOCS: readonly EnvDoc[] = [
   {
     name: 'DIMSE_SPOOL_PREWRITE_KB',
     description:
-      'C-STORE: each spool file created ahead is also written ahead (zeros, in the page cache) up to the size of the largest instance of its batch before, at most this many KiB, so that received bytes overwrite cached pages instead of adding new ones; its flush truncates it to the instance. 0: spool files are created empty',
+      "C-STORE: when an instance's flush starts, the next spool file is written ahead (zeros and an empty trailer, in the page cache) to that instance's size, at most this many KiB, so that the next instance overwrites cached pages instead of adding new ones; its flush writes its trailer (length, SHA-256), the group commit cuts the file to it. 0: spool files are created empty",
     default: '1024',
     secret: false,
   },

@@ -415,7 +415,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(await next.recoverSpool()).toEqual({ indexed: 0, removedEmpty: 0, quarantined: 0, failed: 0 });
   });
 
-  it('recovery with spool files written ahead: flushed ones are indexed, unused ones removed, one never flushed set aside', async () => {
+  it('recovery with spool files written ahead: flushed ones are cut to their trailer and indexed, unused ones removed, one never flushed set aside', async () => {
     const tenant = await createTestHospital();
     const series = makeSeries({ plane: 'sagittal', slices: 4, rows: 64, columns: 64 });
     const dead = new FilesystemBlobStore(blobRoot, undefined, { spoolPrewriteMaxBytes: 1024 * 1024 });
@@ -427,23 +427,27 @@ describe('ingest: index and transactional hand-off to inference', () => {
       }
       throw new Error('no spool file was written ahead');
     };
+    // Each flush writes the next spool file ahead, sized for an instance like its own.
     const first = await dead.spoolWriter(tenant.id);
     first.write(series.files[0]!);
-    await first.flush(); // acknowledged; it sizes the next batch
-    const flushed = [first.file];
-    for (const file of series.files.slice(1, 3)) {
-      const writer = await writeAhead();
-      writer.write(file);
-      await writer.flush();
-      expect(await readFile(writer.file)).toEqual(file);
-      flushed.push(writer.file);
-    }
+    await first.flush(); // acknowledged
     // Received whole, but the process died before its flush (so before any answer): it still ends with the mark.
     const unflushed = await writeAhead();
     unflushed.write(series.files[3]!);
+    const plain = await dead.spoolWriter(tenant.id);
+    expect((await stat(plain.file)).size).toBe(0);
+    plain.write(series.files[1]!);
+    await plain.flush();
+    const ahead = await writeAhead();
+    ahead.write(series.files[2]!);
+    await ahead.flush();
+    // Acknowledged, its group commit never ran: the file holds the instance, then what was written ahead and its trailer.
+    expect((await readFile(ahead.file)).subarray(0, series.files[2]!.length)).toEqual(series.files[2]!);
+    expect((await stat(ahead.file)).size).toBeGreaterThan(series.files[2]!.length);
+    const flushed = [first.file, plain.file, ahead.file];
     const unused = (await spoolFiles(tenant.id)).filter((f) => !flushed.includes(f) && f !== unflushed.file);
-    expect(unused.length).toBeGreaterThan(0);
-    for (const f of unused) expect((await stat(f)).size).toBeGreaterThan(series.files[0]!.length);
+    const unusedSizes = await Promise.all(unused.map(async (f) => (await stat(f)).size));
+    expect(unusedSizes.filter((size) => size > series.files[2]!.length)).toHaveLength(1); // written ahead by the last flush
 
     const next = new IngestService(
       loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) }),

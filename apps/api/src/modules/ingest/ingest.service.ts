@@ -18,7 +18,7 @@ import { API_CONFIG } from '../../config.token.js';
 import { Db } from '../../database/db.js';
 import { AuditService } from '../audit/audit.service.js';
 import { LOGGER } from '../../oidc/oidc-provider.service.js';
-import { inParallel, spoolFileState, type BlobStore, type BlobWriter, type SpooledFile, type SpoolWriter, type StoredBlob } from '@cruciate/blob';
+import { inParallel, type BlobStore, type BlobWriter, type SpooledFile, type SpoolWriter, type StoredBlob } from '@cruciate/blob';
 import { IndexQueue } from './index-queue.js';
 import { IngestError } from './ingest.errors.js';
 import { IngestRepository, type InsertedInstance, type NewInstanceRow, type SeriesRow } from './ingest.repository.js';
@@ -343,8 +343,8 @@ export class IngestService implements OnApplicationShutdown {
    * Indexes spool files that no live writer owns: what a crashed or killed process received (and may have
    * acknowledged) but had not indexed yet, and instances whose indexing failed. Idempotent (content addresses,
    * ingest by SOP Instance UID), so a file indexed twice is harmless. Unused files (created or written ahead, nothing
-   * received) are removed; files never completed (still ending with the written-ahead mark), files that do not parse
-   * as a whole instance, and files that conflict with the stored copy are moved to quarantine.
+   * received) are removed; files never flushed whole (written ahead, without a matching trailer), files that do not
+   * parse as a whole instance, and files that conflict with the stored copy are moved to quarantine.
    */
   recoverSpool(): Promise<SpoolRecovery> {
     this.recovering ??= this.doRecoverSpool().finally(() => {
@@ -371,20 +371,16 @@ export class IngestService implements OnApplicationShutdown {
   }
 
   private async recoverFile(file: SpooledFile, counts: { indexed: number; removedEmpty: number; quarantined: number }): Promise<void> {
-    const { bytes, writer } = await this.blobs.adoptSpooled(file);
-    const state = spoolFileState(bytes);
+    const { bytes, writer, state } = await this.blobs.adoptSpooled(file);
     if (state === 'unused') {
       await writer.release();
       counts.removedEmpty++;
       return;
     }
     if (state === 'incomplete') {
-      // Written ahead and never truncated to what it received: its flush never ran, so it was never acknowledged.
+      // Written ahead, and no trailer of its own (or a torn one): its flush never ended, so it was never acknowledged.
       await writer.leaveForRecovery();
-      const where = await this.blobs.quarantine(
-        file,
-        'received in part or whole but never flushed (the spool file was never completed), so never acknowledged',
-      );
+      const where = await this.blobs.quarantine(file, 'received in part or whole but never flushed (no matching trailer), so never acknowledged');
       this.logger.warn({ file: file.file, quarantined: where }, 'spool recovery: a partly received file was set aside');
       counts.quarantined++;
       return;

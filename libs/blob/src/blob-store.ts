@@ -542,10 +542,9 @@ class SpoolPool {
   }
 
   /**
-   * An instance of `size` bytes is being flushed: the next file not yet written ahead is, now, through the thread
-   * pool, sized for an instance like it. Started here because the flush that follows leaves the CPUs idle (the event
-   * loop waits for the disk, the sender for the answer), and one at a time because a batch of them at once competes
-   * with the sender for the CPUs.
+   * An instance of `size` bytes is being flushed: the next file not yet written ahead is, right after this turn of the
+   * event loop (writeAheadSoon), sized for an instance like it. One at a time, per instance: a batch of them at once
+   * competed with the sender for the CPUs.
    */
   writeAheadFor(size: number): void {
     if (this.prewriteMax <= 0) return;
@@ -557,7 +556,7 @@ class SpoolPool {
       this.prewrite = Buffer.alloc(bytes);
       spoolTrailer(null, 0).copy(this.prewrite, bytes - TRAILER_BYTES);
     }
-    slot.prewritten = writeAhead(slot.fd, this.prewrite);
+    slot.prewritten = writeAheadSoon(slot.fd, this.prewrite);
   }
 
   async close(): Promise<void> {
@@ -599,19 +598,27 @@ class SpoolPool {
 
 /**
  * Writes `content` into an empty spool file, into the page cache only (nothing waits for it to reach the disk: see
- * SpoolFileState). Resolves with its length; 0 when it failed and the file is empty again (the disk is full?), null
- * when it could not even be emptied again.
+ * SpoolFileState), on the event loop once its current turn is over: after the answer of the instance whose flush asked
+ * for it (a thread-pool hop cost the event loop about as much as the copy itself on a shared 2-vCPU VM, and woke a
+ * thread that competed with the sender). Resolves with its length; 0 when it failed and the file is empty again (the
+ * disk is full?), null when it could not even be emptied again.
  */
-async function writeAhead(fd: number, content: Buffer): Promise<number | null> {
-  try {
-    for (let done = 0; done < content.length;) done += await call<number>((cb) => fs.write(fd, content, done, content.length - done, done, cb));
-    return content.length;
-  } catch {
-    return call<void>((cb) => fs.ftruncate(fd, 0, cb)).then(
-      () => 0,
-      () => null,
-    );
-  }
+function writeAheadSoon(fd: number, content: Buffer): Promise<number | null> {
+  return new Promise((resolve) => {
+    setImmediate(() => {
+      try {
+        writeAllSync(fd, [content], 0);
+        resolve(content.length);
+      } catch {
+        try {
+          fs.ftruncateSync(fd, 0);
+          resolve(0);
+        } catch {
+          resolve(null);
+        }
+      }
+    });
+  });
 }
 
 /** A spool file created ahead, and its write ahead (null: not written ahead yet). */

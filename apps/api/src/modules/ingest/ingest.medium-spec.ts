@@ -7,7 +7,7 @@ import { readInstanceHead } from '@cruciate/dicom';
 import { withClient } from '@cruciate/db';
 import { createTestHospital, makeSeries, newUid, systemQuery, testDatabase, type TestHospital } from '@cruciate/testing';
 import { DataSource, type EntityManager } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Db } from '../../database/db.js';
 import { ENTITIES } from '../../database/entities.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -352,6 +352,44 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(rows).toHaveLength(2);
   });
 
+  it('ingest_batch: one INSERT for the batch, results in input order; a UID twice in it is stored once, one stored before answers with its copy; one count per series, one notification', async () => {
+    const tenant = await createTestHospital();
+    const ingest = make(queue);
+    const repo = new IngestRepository(db);
+    const sag = makeSeries({ plane: 'sagittal', slices: 3, rows: 8, columns: 8 });
+    const ax = makeSeries({ plane: 'axial', slices: 2, rows: 8, columns: 8, studyInstanceUid: sag.studyInstanceUid });
+    const [s0, s1, s2] = await Promise.all(sag.files.map(async (f) => (await ingest.prepare(tenant.id, f)).row));
+    const [a0, a1] = await Promise.all(ax.files.map(async (f) => (await ingest.prepare(tenant.id, f)).row));
+    const [before] = await repo.insertInstances(tenant.id, [s0!]);
+    expect(before!.inserted).toBe(true);
+
+    const payloads: string[] = [];
+    const results = await withClient(testDatabase().appUrl, async (client) => {
+      client.on('notification', (msg) => {
+        if (msg.channel === INSTANCE_STORED_CHANNEL && msg.payload?.startsWith(tenant.id)) payloads.push(msg.payload);
+      });
+      await client.query(`LISTEN ${INSTANCE_STORED_CHANNEL}`);
+      const out = await repo.insertInstances(tenant.id, [s1!, s0!, s1!, a0!, s2!, a1!]);
+      await vi.waitFor(() => expect(payloads.join(' ')).toContain(a1!.instance.sopInstanceUid), { timeout: 5_000 });
+      return out;
+    });
+    expect(results.map((r) => r.inserted)).toEqual([true, false, false, true, true, true]);
+    expect(results[1]!.instanceId).toBe(before!.instanceId); // stored before this batch
+    expect(results[2]!.instanceId).toBe(results[0]!.instanceId); // the same UID earlier in this batch
+    expect(results.map((r) => r.storedSha256)).toEqual([s1, s0, s1, a0, s2, a1].map((r) => r!.instance.sha256));
+    expect(new Set([0, 1, 2, 4].map((i) => results[i]!.seriesId)).size).toBe(1);
+    expect(results[3]!.seriesId).toBe(results[5]!.seriesId);
+    expect(results[3]!.seriesId).not.toBe(results[0]!.seriesId);
+    expect(new Set(results.map((r) => r.studyId)).size).toBe(1);
+    const counts = await systemQuery<{ id: string; instance_count: number }>(`SELECT id, instance_count FROM series WHERE id = ANY($1::uuid[])`, [
+      [results[0]!.seriesId, results[3]!.seriesId],
+    ]);
+    expect(Object.fromEntries(counts.map((c) => [c.id, c.instance_count]))).toEqual({ [results[0]!.seriesId]: 3, [results[3]!.seriesId]: 2 });
+    // One INSERT statement: one trigger call, one notification naming the four new UIDs (not one per instance).
+    expect(payloads).toHaveLength(1);
+    expect(payloads[0]!.split(' ').slice(1).sort()).toEqual([s1, a0, s2, a1].map((r) => r!.instance.sopInstanceUid).sort());
+  });
+
   it('group commit: instances received together are indexed in few statements, in order, with one series count', async () => {
     const series = makeSeries({ plane: 'sagittal', slices: 24, rows: 32, columns: 32 });
     const ingest = make(queue);
@@ -629,6 +667,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
         await until('every UID is announced', () => new Set(payloads.flatMap((p) => p.split(' ').slice(1))).size === 200);
       });
       expect(payloads.length).toBeGreaterThanOrEqual(2);
+      expect(payloads.length).toBeLessThanOrEqual(4); // per batch, not one per instance (migration 0012)
       for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThan(8000);
       expect(new Set(payloads.flatMap((p) => p.split(' ').slice(1)))).toEqual(new Set(series.sopInstanceUids));
     });

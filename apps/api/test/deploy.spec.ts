@@ -446,6 +446,7 @@ describe('docker-compose.yml', () => {
 
   it('the api image runs node with the options of `npm start`', () => {
     expect(API_NODE_ARGS).toContain('--max-semi-space-size=64');
+    expect(API_NODE_ARGS).toContain('--heap-growing-percent=100');
   });
 
   it('builds the api and worker images from the repository root with existing Dockerfiles', () => {

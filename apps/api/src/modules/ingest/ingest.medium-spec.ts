@@ -58,6 +58,18 @@ describe('ingest: index and transactional hand-off to inference', () => {
     await dataSource?.destroy();
   });
 
+  /** The service of another process over `store` (a restart): the shared database and queue, a blob store of its own. */
+  const serviceOver = (store: FilesystemBlobStore): IngestService =>
+    new IngestService(
+      loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) }),
+      db,
+      new IngestRepository(db),
+      new AuditService(db, new AuditRepository(db)),
+      store,
+      queue,
+      new PatientKeyer('medium-test-secret-0001'),
+      silent,
+    );
   const jobsOf = (seriesId: string) => systemQuery(`SELECT 1 FROM pgboss.job WHERE name = 'inference' AND data->>'seriesId' = $1`, [seriesId]);
 
   it('a failure after the rows and the job are written, before commit, leaves neither', async () => {
@@ -428,16 +440,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
     expect(unused.length).toBeGreaterThan(0);
 
     // The next process: its recovery pass indexes the whole ones, removes the empty ones, sets the cut one aside.
-    const next = new IngestService(
-      loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) }),
-      db,
-      new IngestRepository(db),
-      new AuditService(db, new AuditRepository(db)),
-      new FilesystemBlobStore(blobRoot),
-      queue,
-      new PatientKeyer('medium-test-secret-0001'),
-      silent,
-    );
+    const next = serviceOver(new FilesystemBlobStore(blobRoot));
     const recovered = await next.recoverSpool();
     expect(recovered).toMatchObject({ indexed: 3, quarantined: 1, failed: 0 });
     expect(recovered.removedEmpty).toBeGreaterThanOrEqual(unused.length);
@@ -487,16 +490,7 @@ describe('ingest: index and transactional hand-off to inference', () => {
     const unusedSizes = await Promise.all(unused.map(async (f) => (await stat(f)).size));
     expect(unusedSizes.filter((size) => size > series.files[2]!.length)).toHaveLength(1); // written ahead by the last flush
 
-    const next = new IngestService(
-      loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) }),
-      db,
-      new IngestRepository(db),
-      new AuditService(db, new AuditRepository(db)),
-      new FilesystemBlobStore(blobRoot),
-      queue,
-      new PatientKeyer('medium-test-secret-0001'),
-      silent,
-    );
+    const next = serviceOver(new FilesystemBlobStore(blobRoot));
     const recovered = await next.recoverSpool();
     expect(recovered).toMatchObject({ indexed: 3, quarantined: 1, failed: 0 });
     expect(recovered.removedEmpty).toBeGreaterThanOrEqual(unused.length);
@@ -513,17 +507,6 @@ describe('ingest: index and transactional hand-off to inference', () => {
   it("folder pass (spoolFolderSync): rows commit before the links are fsync'd; a restart before the pass loses nothing", async () => {
     const tenant = await createTestHospital();
     const series = makeSeries({ plane: 'sagittal', slices: 4, rows: 64, columns: 64 });
-    const serviceOver = (store: FilesystemBlobStore) =>
-      new IngestService(
-        loadApiConfig({ MAX_INSTANCE_BYTES: String(1024 * 1024) }),
-        db,
-        new IngestRepository(db),
-        new AuditService(db, new AuditRepository(db)),
-        store,
-        queue,
-        new PatientKeyer('medium-test-secret-0001'),
-        silent,
-      );
     // A process whose pass would come much later: killed before it (its store never closed).
     const dying = new FilesystemBlobStore(blobRoot, undefined, { spoolFolderSync: { idleMs: 60_000, maxDelayMs: 60_000 } });
     const ingest = serviceOver(dying);

@@ -26,7 +26,7 @@ const MAX_IOV = 512;
 /** Page size: written-ahead spool files are whole pages long. */
 const PAGE_BYTES = 4096;
 
-/** The end of a spool file's trailer (see SpoolTrailer). */
+/** The end of a spool file's trailer (see spoolTrailer). */
 const TRAILER_MAGIC = Buffer.from('\n-cruciate spool trailer 1-\n', 'latin1');
 /** SHA-256 (32 bytes), length (uint64 big-endian), TRAILER_MAGIC. */
 const TRAILER_BYTES = 32 + 8 + TRAILER_MAGIC.length;
@@ -392,8 +392,7 @@ export class FilesystemBlobStore implements BlobStore {
       this.pools.set(tenantId, pool);
     }
     const slot = await pool.take();
-    const spool = pool;
-    return new FileBlobWriter(this, slot.fd, slot.file, { live: this.live, presized: slot.presized, flushing: (size) => spool.writeAheadFor(size) });
+    return new FileBlobWriter(this, slot.fd, slot.file, { live: this.live, presized: slot.presized, flushing: pool.writeAheadFor.bind(pool) });
   }
 
   async spooled(): Promise<SpooledFile[]> {

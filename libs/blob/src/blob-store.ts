@@ -4,6 +4,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { FileThread } from './file-thread.js';
 import { BlobJournal, journalDirName, recoverJournals, type JournalOptions, type JournalRecord, type JournalRecovery } from './journal.js';
 import { asError, call, inParallel, parentsOfCreated, writeAllSync } from './util.js';
 
@@ -213,6 +214,11 @@ export class FilesystemBlobStore implements BlobStore {
   /** Background fsync of the content folders spool files were linked into (the spoolFolderSync option). */
   private readonly settler: FolderSettler | null;
   private readonly spoolPrewriteMaxBytes: number;
+  /**
+   * The spool's file calls on the C-STORE path (spool files created, published into their content addresses,
+   * removed): one thread, one message per turn of the event loop, instead of a thread-pool hand-off per call.
+   */
+  readonly files = new FileThread('blob spool');
 
   constructor(
     private readonly root: string,
@@ -355,15 +361,30 @@ export class FilesystemBlobStore implements BlobStore {
         await call<void>((cb) => fs.link(file, target, cb));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        // Content addressing: the file there holds the same bytes, unless a crash of an older writer cut it short;
-        // then it is replaced atomically (link under a temporary name, rename over it).
-        const [existing, ours] = await Promise.all([stat(target), stat(file)]);
-        if (existing.size === ours.size) return;
-        const replacement = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-        await call<void>((cb) => fs.link(file, replacement, cb));
-        await call<void>((cb) => fs.rename(replacement, target, cb));
+        await replaceIfShorter(file, target);
       }
     });
+  }
+
+  /**
+   * publish() for a spool file still open as `fd`: the file thread cuts it to `cutTo` bytes (null: leaves it), closes
+   * `fd` (whatever happens: the caller no longer owns it) and links the file to its content address.
+   */
+  async publishSpool(fd: number, cutTo: number | null, file: string, key: string): Promise<string[]> {
+    let handedOver = false;
+    try {
+      return await this.place(key, async (target) => {
+        handedOver = true;
+        try {
+          await this.files.run({ op: 'publish', fd, cutTo, file, target });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+          await replaceIfShorter(file, target);
+        }
+      });
+    } finally {
+      if (!handedOver) await this.files.run({ op: 'close', fd }).catch(() => undefined);
+    }
   }
 
   /**
@@ -371,7 +392,7 @@ export class FilesystemBlobStore implements BlobStore {
    * for the new name to survive a crash: its folder, and the parents of a folder created just now. Also when the name
    * existed already: a process that died before its fsync may have left it in the page cache only.
    */
-  async place(key: string, put: (target: string) => Promise<void>): Promise<string[]> {
+  async place(key: string, put: (target: string) => Promise<unknown>): Promise<string[]> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     const folders = [dir];
@@ -388,7 +409,7 @@ export class FilesystemBlobStore implements BlobStore {
     await this.init();
     let pool = this.pools.get(tenantId);
     if (!pool) {
-      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live, this.syncer, this.spoolPrewriteMaxBytes);
+      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live, this.syncer, this.files, this.spoolPrewriteMaxBytes);
       this.pools.set(tenantId, pool);
     }
     const slot = await pool.take();
@@ -450,6 +471,7 @@ export class FilesystemBlobStore implements BlobStore {
     await this.settler?.close();
     if (this.ready) await this.journal?.close().catch(() => undefined);
     await this.syncer.close();
+    await this.files.close();
   }
 
   async get(key: string): Promise<Buffer> {
@@ -519,6 +541,8 @@ class SpoolPool {
     private readonly dir: string,
     private readonly live: Set<string>,
     private readonly syncer: DirSyncer,
+    /** The store's file thread: creates each batch of files and fsyncs their folder, in one message. */
+    private readonly files: FileThread,
     /** FilesystemBlobStoreOptions.spoolPrewriteMaxBytes. */
     private readonly prewriteMax: number,
   ) {}
@@ -582,15 +606,22 @@ class SpoolPool {
       for (const parent of parentsOfCreated(this.dir, created)) await this.syncer.sync(parent);
       this.folderReady = true;
     }
-    const batch = await Promise.all(
-      Array.from({ length: SPOOL_BATCH }, async (): Promise<ReadySlot> => {
-        const file = path.join(this.dir, `${this.prefix}.${(this.seq++).toString(36)}.dcm`);
-        this.live.add(file);
-        const fd = await call<number>((cb) => fs.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640, cb));
-        return { fd, file, prewritten: null };
-      }),
-    );
-    await this.syncer.sync(this.dir);
+    // One message to the file thread: the files, then their folder's fsync.
+    const files = Array.from({ length: SPOOL_BATCH }, () => path.join(this.dir, `${this.prefix}.${(this.seq++).toString(36)}.dcm`));
+    for (const file of files) this.live.add(file);
+    const created = await Promise.allSettled(files.map((file) => this.files.run({ op: 'create', file, mode: 0o640 })));
+    const synced = await this.files.run({ op: 'syncDir', dir: this.dir }).then(() => null, asError);
+    const failed = created.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    const batch = created.flatMap((c, i) => (c.status === 'fulfilled' && c.value !== undefined ? [{ fd: c.value, file: files[i]!, prewritten: null }] : []));
+    if (failed || synced || batch.length < files.length) {
+      // Not one of them is used: their names may not be durable.
+      for (const slot of batch) {
+        await this.files.run({ op: 'close', fd: slot.fd }).catch(() => undefined);
+        await this.files.run({ op: 'unlink', file: slot.file }).catch(() => undefined);
+      }
+      for (const file of files) this.live.delete(file);
+      throw failed ? asError(failed.reason) : (synced ?? new Error('spool file created without a descriptor'));
+    }
     this.ready.push(...batch);
   }
 }
@@ -830,10 +861,10 @@ class FileBlobWriter implements SpoolWriter {
     if (this.spool) {
       const blob = await this.flush();
       // The trailer goes before the file gets its content address (the same file under a second name). Should the
-      // process die first, the spool file is whole with its trailer, or cut; recovery handles either.
-      if (this.trailed) await call<void>((cb) => fs.ftruncate(this.fd, blob.size, cb));
-      await this.close();
-      return { blob, folders: await this.store.publish(this.file, blob.key) };
+      // process die first, the spool file is whole with its trailer, or cut; recovery handles either. The cut, the
+      // close and the link are the store's file thread's (one message for a group commit's files).
+      this.closed = true;
+      return { blob, folders: await this.store.publishSpool(this.fd, this.trailed ? blob.size : null, this.file, blob.key) };
     }
     const blob = this.seal();
     try {
@@ -1007,7 +1038,7 @@ class FolderSettler {
     this.waiting += 1;
     const removal = synced
       .then(async (ok) => {
-        if (ok) await call<void>((cb) => fs.unlink(file, cb)).catch(() => undefined);
+        if (ok) await this.store.files.run({ op: 'unlink', file }).catch(() => undefined);
         this.live.delete(file);
       })
       .finally(() => {
@@ -1049,6 +1080,18 @@ class FolderSettler {
     });
     return this.running;
   }
+}
+
+/**
+ * `target` existed when `file` was to be linked there. Content addressing: it holds the same bytes, unless a crash of
+ * an older writer cut it short; then it is replaced atomically (link under a temporary name, rename over it).
+ */
+async function replaceIfShorter(file: string, target: string): Promise<void> {
+  const [existing, ours] = await Promise.all([stat(target), stat(file)]);
+  if (existing.size === ours.size) return;
+  const replacement = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  await call<void>((cb) => fs.link(file, replacement, cb));
+  await call<void>((cb) => fs.rename(replacement, target, cb));
 }
 
 function deferredBoolean(): { promise: Promise<boolean>; resolve: (ok: boolean) => void } {

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { StoredBlob } from './blob-store.js';
+import { FileThread } from './file-thread.js';
 import { asError, call, parentsOfCreated, writeAllSync } from './util.js';
 
 /**
@@ -58,7 +58,7 @@ export interface JournalHost {
   /** The file of a content address. */
   pathOf(key: string): string;
   /** Puts a file at the content address of `key` (`put` renames it there); resolves with the folders to fsync. */
-  place(key: string, put: (target: string) => Promise<void>): Promise<string[]>;
+  place(key: string, put: (target: string) => Promise<unknown>): Promise<string[]>;
   /** fsync of folders (what makes renames and links durable). */
   syncFolders(folders: Iterable<string>): Promise<void>;
   /** Stores bytes the ordinary way: temporary file, fdatasync, rename, folder fsync (recovery). */
@@ -112,8 +112,8 @@ export class BlobJournal {
   private active: Segment | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly writer = new FileThread();
-  private readonly syncer = new FileThread();
+  private readonly writer = new FileThread('blob journal');
+  private readonly syncer = new FileThread('blob journal');
   private staged: JournalRecord[] = [];
   private stagedBytes = 0;
   private staging: Promise<void> | null = null;
@@ -415,128 +415,6 @@ export function scanSegment(data: Buffer): { generation: number; records: { sha2
 /** The journal folder of a new process: `<hostDir>/<pid>.<random>` (the pid lets recovery tell live journals apart). */
 export function journalDirName(): string {
   return `${process.pid}.${randomBytes(4).toString('hex')}`;
-}
-
-/**
- * What a file thread does: copy `size` bytes at `offset` of `fd` into a new `tmp` and rename it to `target`; or
- * fdatasync `file`.
- */
-type FileOp =
-  | { readonly op: 'write'; readonly fd: number; readonly offset: number; readonly size: number; readonly tmp: string; readonly target: string }
-  | { readonly op: 'sync'; readonly file: string };
-
-/** The writer thread's code (evaluated: no file to resolve, whether this module runs from dist or from source). */
-const WRITER_THREAD_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const buf = Buffer.allocUnsafe(1 << 20);
-function syncFile(file) {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY);
-  try {
-    fs.fdatasyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-function writeOut({ fd, offset, size, tmp, target }) {
-  const out = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o640);
-  try {
-    for (let done = 0; done < size; ) {
-      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - done), offset + done);
-      if (n === 0) throw new Error('journal segment ends before the object does');
-      for (let w = 0; w < n; ) w += fs.writeSync(out, buf, w, n - w, done + w);
-      done += n;
-    }
-  } finally {
-    fs.closeSync(out);
-  }
-  fs.renameSync(tmp, target);
-}
-parentPort.on('message', ({ id, items }) => {
-  const errors = items.map((item) => {
-    try {
-      if (item.op === 'sync') syncFile(item.file);
-      else writeOut(item);
-      return null;
-    } catch (err) {
-      if (item.op === 'write') try { fs.unlinkSync(item.tmp); } catch {}
-      return String((err && err.message) || err);
-    }
-  });
-  parentPort.postMessage({ id, errors });
-});
-`;
-
-/**
- * File work of the journal on a thread of its own, with synchronous calls there: what is asked for in one turn of the
- * event loop goes in one message, and one message answers it (the thread pool would cost the event loop a hand-off
- * per call). Two of them: one writes objects out, one fdatasyncs them at checkpoints, so that a checkpoint never holds
- * up the objects of the requests being answered.
- */
-interface QueuedOp {
-  readonly item: FileOp;
-  resolve(): void;
-  reject(err: Error): void;
-}
-
-class FileThread {
-  private worker: Worker | null = null;
-  private queue: QueuedOp[] = [];
-  private readonly inFlight = new Map<number, QueuedOp[]>();
-  private seq = 0;
-  private scheduled = false;
-
-  run(item: FileOp): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.send());
-      }
-    });
-  }
-
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
-  }
-
-  private send(): void {
-    this.scheduled = false;
-    const batch = this.queue.splice(0);
-    if (batch.length === 0) return;
-    const worker = this.start();
-    const id = ++this.seq;
-    this.inFlight.set(id, batch);
-    worker.ref();
-    worker.postMessage({ id, items: batch.map((b) => b.item) });
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(WRITER_THREAD_SOURCE, { eval: true });
-    worker.on('message', ({ id, errors }: { id: number; errors: (string | null)[] }) => {
-      const batch = this.inFlight.get(id) ?? [];
-      this.inFlight.delete(id);
-      batch.forEach((b, i) => {
-        const error = errors[i];
-        if (error) b.reject(new Error(`blob journal, ${b.item.op}: ${error}`));
-        else b.resolve();
-      });
-      if (this.inFlight.size === 0) worker.unref();
-    });
-    const fail = (err: Error): void => {
-      if (this.worker === worker) this.worker = null;
-      for (const batch of this.inFlight.values()) for (const b of batch) b.reject(err);
-      this.inFlight.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`a file thread of the blob journal exited (${code})`)));
-    worker.unref();
-    this.worker = worker;
-    return worker;
-  }
 }
 
 async function writeHeader(segment: Segment): Promise<void> {

@@ -33,8 +33,6 @@ const SPOOL_INDEX_LINGER_MS = 40;
 const INDEXED_MEMORY_MS = 30_000;
 /** Bytes the head parser gets (as much as the C-STORE listener keeps in memory per instance). */
 const PARSE_HEAD_BYTES = 64 * 1024;
-/** Blobs of a group commit linked into their content addresses at once (see indexSpooled). */
-const PUBLISH_CONCURRENCY = 2;
 /** Spool files recovered at once (each is read whole into memory, up to MAX_INSTANCE_BYTES each). */
 const RECOVERY_CONCURRENCY = 8;
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
@@ -296,10 +294,10 @@ export class IngestService implements OnApplicationShutdown {
    * own fails alone and stays spooled.
    */
   private async indexSpooled(tenantId: string, items: readonly SpooledInstance[]): Promise<(StoreOutcome | Error)[]> {
-    // A few at a time: the thread pool that runs file system calls is shared with the response path's fdatasync.
+    // All at once: their cuts, closes and links go to the blob store's file thread in one message.
     await this.allDurable(
       items.map((i) => i.writer),
-      PUBLISH_CONCURRENCY,
+      items.length,
     );
     this.noteIndexing(tenantId, items);
     let results: (InsertedInstance | Error)[];

@@ -71,8 +71,12 @@ function metaEnd(meta: DataSet & { position?: number }): number {
   return Object.values(meta.elements).reduce((end, el) => Math.max(end, el.dataOffset + el.length), 132);
 }
 
+/** One decoder each, made once: making a TextDecoder costs more than decoding an attribute (about 30 per instance). */
+const UTF8 = new TextDecoder('utf-8');
+const LATIN1 = new TextDecoder('latin1');
+
 function decodeText(bytes: Uint8Array, utf8: boolean): string {
-  return new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes);
+  return (utf8 ? UTF8 : LATIN1).decode(bytes);
 }
 
 /**

@@ -17,7 +17,7 @@ import { ENTITIES } from '../database/entities.js';
 import { OidcProviderService } from '../oidc/oidc-provider.service.js';
 import { FilesystemBlobStore } from '@cruciate/blob';
 import { IngestService } from '../modules/ingest/ingest.service.js';
-import { DimseListener } from '../modules/dimse/dimse-listener.js';
+import { DimseListener, type StorePhase } from '../modules/dimse/dimse-listener.js';
 import { HospitalRepository } from '../modules/hospital/hospital.repository.js';
 import { JobQueue } from '../modules/ingest/job-queue.js';
 import { PatientKeyer } from '../modules/ingest/patient-key.js';
@@ -234,6 +234,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (config.DIMSE_PORT >= 0) {
       const db = app.get(Db);
       const hospitals = app.get(HospitalRepository);
+      // One child per phase, bound once: observing through labels ({ phase }) hashed them three times per instance.
+      const phases: Record<StorePhase, { observe(seconds: number): void }> = {
+        peer: metrics.dimseStorePhases.labels({ phase: 'peer' }),
+        transfer: metrics.dimseStorePhases.labels({ phase: 'transfer' }),
+        answer: metrics.dimseStorePhases.labels({ phase: 'answer' }),
+      };
       dimse = new DimseListener({
         host: config.DIMSE_HOST,
         port: config.DIMSE_PORT,
@@ -242,7 +248,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         maxInstanceBytes: config.MAX_INSTANCE_BYTES,
         maxConnections: config.DIMSE_MAX_ASSOCIATIONS,
         shutdownTimeoutMs: config.SHUTDOWN_GRACE_MS,
-        observePhase: (phase, seconds) => metrics.dimseStorePhases.observe({ phase }, seconds),
+        observePhase: (phase, seconds) => phases[phase].observe(seconds),
         inlineFlushWhenAlone: config.DIMSE_INLINE_FLUSH,
         resolveHospital: (ae) => db.forSystem('DIMSE association: called AE title -> hospital', () => hospitals.findByAeTitle(ae)),
       });

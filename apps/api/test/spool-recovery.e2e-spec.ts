@@ -41,11 +41,14 @@ const MULTIPART_DICOM = 'multipart/related; type="application/dicom"';
 
 type DicomJson = Record<string, { Value?: unknown[] } | undefined>;
 
-/** Whether a process still runs (a zombie waiting for its reaper counts as gone). */
-async function running(pid: number): Promise<boolean> {
-  const st = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (st === null) return false;
-  return st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3) !== 'Z';
+/**
+ * Whether a process is still there, a zombie included: the restarted PostgreSQL's lock-file check (kill(pid, 0) on the
+ * PID in postmaster.pid) takes a zombie postmaster not yet reaped for a running one and refuses to start. One fresh-clone
+ * CI run saw the restart's PostgreSQL exit while starting, while this counted zombies as gone (its output was not kept
+ * then; startEmbeddedPostgres now puts it in the error).
+ */
+async function present(pid: number): Promise<boolean> {
+  return (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null)) !== null;
 }
 
 async function pgrep(args: string[]): Promise<number[]> {
@@ -72,7 +75,7 @@ async function killLeftoverPostgres(dataDir: string): Promise<number> {
     }
   }
   const deadline = Date.now() + 15_000;
-  for (const pid of pids) while ((await running(pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of pids) while ((await present(pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   return pids.length;
 }
 

@@ -606,11 +606,12 @@ class SpoolPool {
       for (const parent of parentsOfCreated(this.dir, created)) await this.syncer.sync(parent);
       this.folderReady = true;
     }
-    // One message to the file thread: the files, then their folder's fsync.
+    // One message to the file thread (both asked for in this turn): the files, then their folder's fsync.
     const files = Array.from({ length: SPOOL_BATCH }, () => path.join(this.dir, `${this.prefix}.${(this.seq++).toString(36)}.dcm`));
     for (const file of files) this.live.add(file);
-    const created = await Promise.allSettled(files.map((file) => this.files.run({ op: 'create', file, mode: 0o640 })));
-    const synced = await this.files.run({ op: 'syncDir', dir: this.dir }).then(() => null, asError);
+    const creating = Promise.allSettled(files.map((file) => this.files.run({ op: 'create', file, mode: 0o640 })));
+    const syncing = this.files.run({ op: 'syncDir', dir: this.dir }).then(() => null, asError);
+    const [created, synced] = await Promise.all([creating, syncing]);
     const failed = created.find((c): c is PromiseRejectedResult => c.status === 'rejected');
     const batch = created.flatMap((c, i) => (c.status === 'fulfilled' && c.value !== undefined ? [{ fd: c.value, file: files[i]!, prewritten: null }] : []));
     if (failed || synced || batch.length < files.length) {

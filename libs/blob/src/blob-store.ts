@@ -352,23 +352,9 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   /**
-   * Links a flushed spool file into its content address (the spool file stays). Resolves with the folders the link
-   * touched, which must be fsync'd (syncFolders) before the blob counts as stored.
-   */
-  async publish(file: string, key: string): Promise<string[]> {
-    return this.place(key, async (target) => {
-      try {
-        await call<void>((cb) => fs.link(file, target, cb));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        await replaceIfShorter(file, target);
-      }
-    });
-  }
-
-  /**
-   * publish() for a spool file still open as `fd`: the file thread cuts it to `cutTo` bytes (null: leaves it), closes
-   * `fd` (whatever happens: the caller no longer owns it) and links the file to its content address.
+   * Links a flushed spool file, still open as `fd`, into its content address (the spool file stays): the file thread
+   * cuts it to `cutTo` bytes (null: leaves it), closes `fd` (whatever happens: the caller no longer owns it) and links
+   * it. Resolves with the folders the link touched, which must be fsync'd (syncFolders) before the blob counts as stored.
    */
   async publishSpool(fd: number, cutTo: number | null, file: string, key: string): Promise<string[]> {
     let handedOver = false;
@@ -409,7 +395,7 @@ export class FilesystemBlobStore implements BlobStore {
     await this.init();
     let pool = this.pools.get(tenantId);
     if (!pool) {
-      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live, this.syncer, this.files, this.spoolPrewriteMaxBytes);
+      pool = new SpoolPool(path.join(this.spoolDir, safeName(tenantId)), this.live, this.files, this.spoolPrewriteMaxBytes);
       this.pools.set(tenantId, pool);
     }
     const slot = await pool.take();
@@ -540,7 +526,6 @@ class SpoolPool {
   constructor(
     private readonly dir: string,
     private readonly live: Set<string>,
-    private readonly syncer: DirSyncer,
     /** The store's file thread: creates each batch of files and fsyncs their folder, in one message. */
     private readonly files: FileThread,
     /** FilesystemBlobStoreOptions.spoolPrewriteMaxBytes. */
@@ -603,7 +588,7 @@ class SpoolPool {
   private async create(): Promise<void> {
     if (!this.folderReady) {
       const created = await mkdir(this.dir, { recursive: true });
-      for (const parent of parentsOfCreated(this.dir, created)) await this.syncer.sync(parent);
+      for (const parent of parentsOfCreated(this.dir, created)) await this.files.run({ op: 'syncDir', dir: parent });
       this.folderReady = true;
     }
     // One message to the file thread (both asked for in this turn): the files, then their folder's fsync.
@@ -616,10 +601,7 @@ class SpoolPool {
     const batch = created.flatMap((c, i) => (c.status === 'fulfilled' && c.value !== undefined ? [{ fd: c.value, file: files[i]!, prewritten: null }] : []));
     if (failed || synced || batch.length < files.length) {
       // Not one of them is used: their names may not be durable.
-      for (const slot of batch) {
-        await this.files.run({ op: 'close', fd: slot.fd }).catch(() => undefined);
-        await this.files.run({ op: 'unlink', file: slot.file }).catch(() => undefined);
-      }
+      await Promise.allSettled(batch.flatMap((slot) => [this.files.run({ op: 'close', fd: slot.fd }), this.files.run({ op: 'unlink', file: slot.file })]));
       for (const file of files) this.live.delete(file);
       throw failed ? asError(failed.reason) : (synced ?? new Error('spool file created without a descriptor'));
     }

@@ -32,8 +32,8 @@ import {
 const STUDIES = Number(process.env.BENCH_STUDIES ?? 10); // 10 studies x (20 sagittal + 16 coronal + 14 axial) = 500 files
 // Rounds per path and server, each with a fresh set, the servers' order rotated each round; figures are medians.
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-// Untimed warm-up per server and path, in studies of 50 files: by default as large as a timed set (see run()).
-const WARMUP_STUDIES = Math.max(1, Number(process.env.BENCH_WARMUP_STUDIES ?? STUDIES));
+// Warm-up rounds before the timed ones: the same shape (fresh sets, every server, both paths), not in the medians.
+const WARMUP_ROUNDS = Math.max(0, Number(process.env.BENCH_WARMUP_ROUNDS ?? 2));
 const STOW_BATCH = 50;
 const TARGET = 1.5;
 const DEADLINE_MS = 8 * 60_000;
@@ -68,22 +68,22 @@ async function bench(procs) {
   const work = await makeWorkDir(procs, 'cruciate-bench');
   const syn = await loadSynthetic(work);
   let t0 = performance.now();
-  // Warm-up sets, one per path, sent to every server before the timed rounds and reported apart from them. Our server
-  // runs on V8, whose optimising compiler was still busy well past 100 files: with a 100-file warm-up, the first timed
-  // association (500 files) saw 84 functions optimised on V8's background threads (0.45 ms of their CPU per instance,
-  // next to the main thread's 1.4), the second a third of that. A hospital's listener runs for days; the timed rounds
-  // measure that steady state, and the warm-up's own figures (the first files after start) are printed too.
-  const warmCstore = makeStudies(syn, { studies: WARMUP_STUDIES, prefix: 'WARMC' });
-  const warmStow = makeStudies(syn, { studies: WARMUP_STUDIES, prefix: 'WARMS' });
-  const cstoreSets = Array.from({ length: ROUNDS }, (_, r) => makeStudies(syn, { studies: STUDIES, prefix: `CSTORE${r + 1}` }));
-  const stowSets = Array.from({ length: ROUNDS }, (_, r) => makeStudies(syn, { studies: STUDIES, prefix: `STOW${r + 1}` }));
-  const warmFiles = await writeFiles(path.join(work, 'warm'), warmCstore.files);
+  // Warm-up rounds first, then the timed rounds; every round has its own fresh sets. Our server runs on V8, whose
+  // optimising compiler keeps working through the first associations: V8 optimised 175 functions during the first
+  // 500-file C-STORE association after start, 58 during the second, 32 and 10 during the next two (--trace-opt); with
+  // one 100-file warm-up, its first timed association spent 0.45 ms of background-thread CPU per instance on that,
+  // beside the main thread's 1.6 ms. A hospital's listener runs for days: the timed rounds measure that steady state,
+  // and the warm-up rounds (the first files after start) are printed apart.
+  const allRounds = WARMUP_ROUNDS + ROUNDS;
+  const label = (i) => (i < WARMUP_ROUNDS ? `WARM${i + 1}` : `R${i - WARMUP_ROUNDS + 1}`);
+  const cstoreSets = Array.from({ length: allRounds }, (_, i) => makeStudies(syn, { studies: STUDIES, prefix: `CSTORE${label(i)}` }));
+  const stowSets = Array.from({ length: allRounds }, (_, i) => makeStudies(syn, { studies: STUDIES, prefix: `STOW${label(i)}` }));
   const cstoreFileSets = [];
-  for (const [r, set] of cstoreSets.entries()) cstoreFileSets.push(await writeFiles(path.join(work, `cstore-set-${r + 1}`), set.files));
+  for (const [i, set] of cstoreSets.entries()) cstoreFileSets.push(await writeFiles(path.join(work, `cstore-set-${label(i).toLowerCase()}`), set.files));
   const n = cstoreSets[0].files.length;
   const bytesPerFile = cstoreSets[0].files[0].bytes.length;
   log(
-    `generated ${ROUNDS} x 2 x ${n} files (${STUDIES} studies, 256x256 16-bit explicit VR LE, ${bytesPerFile} bytes each) + warm-up sets in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `generated (${WARMUP_ROUNDS} warm-up + ${ROUNDS} timed rounds) x 2 x ${n} files (${STUDIES} studies, 256x256 16-bit explicit VR LE, ${bytesPerFile} bytes each) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 
   // BENCH_NODE_ARGS: extra node options for our server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
@@ -113,28 +113,9 @@ async function bench(procs) {
     { server: 'orthanc', url: `${orthanc.http}/dicom-web/studies`, headers: {} },
   ];
 
-  // Warm-up: the sets above, to every server and path, so that no timed run pays first-use costs. Timed like a round
-  // (after the same pause), but not part of the medians or the ratios.
-  const warmUps = [];
-  for (const t of targets) {
-    await quiesce();
-    log(`warm-up: C-STORE ${warmFiles.length} files to ${t.server}`);
-    const r = await storescu({ calledAe: t.calledAe, port: t.port, files: warmFiles });
-    check(r.code === 0 && r.success === warmFiles.length, `warm-up C-STORE to ${t.server}: exit ${r.code}, ${r.success}/${warmFiles.length} stored`);
-    warmUps.push(row('C-STORE', t.server, warmFiles.length, r.seconds, 0));
-  }
-  for (const t of stowTargets) {
-    await quiesce();
-    log(`warm-up: STOW-RS ${warmStow.files.length} files to ${t.server}`);
-    const r = await stowAll({ url: t.url, headers: t.headers, files: warmStow.files.map((f) => f.bytes), batch: STOW_BATCH });
-    check(
-      r.requests.every((q) => q.status === 200 && q.referenced === q.sent),
-      `warm-up STOW to ${t.server}: ${JSON.stringify(r.requests)}`,
-    );
-    warmUps.push(row('STOW-RS', t.server, warmStow.files.length, r.seconds, 0));
-  }
-
   const runs = [];
+  /** The warm-up rounds' runs: printed, not in the medians or ratios. */
+  const warmUps = [];
   /** Our listener's C-STORE phases over the timed runs (sums and counts from /metrics). */
   const phaseTotals = {};
   /** Our API process's CPU time and garbage collections over the timed runs, per path (/metrics). */
@@ -144,17 +125,21 @@ async function bench(procs) {
   // Each round: C-STORE of that round's set to every server (the same files, one association each), then STOW-RS of
   // another fresh set (ours would otherwise take its duplicate fast path), 50 files per request. The order of the
   // servers rotates from round to round, so that a slow moment of this shared VM does not always hit the same one.
-  const rotate = (list, r) => list.map((_, i) => list[(i + r) % list.length]);
-  for (let round = 0; round < ROUNDS; round++) {
-    const cstoreSet = cstoreSets[round];
-    const cstoreFiles = cstoreFileSets[round];
-    const stowSet = stowSets[round];
-    const tag = `round ${round + 1}/${ROUNDS}`;
+  // Warm-up rounds are the same, with the same checks; only the timed rounds go into the medians, ratios and costs.
+  const rotate = (list, r) => list.map((_, i) => list[(((i + r) % list.length) + list.length) % list.length]);
+  for (let i = 0; i < allRounds; i++) {
+    const warm = i < WARMUP_ROUNDS;
+    const round = i - WARMUP_ROUNDS;
+    const cstoreSet = cstoreSets[i];
+    const cstoreFiles = cstoreFileSets[i];
+    const stowSet = stowSets[i];
+    const tag = warm ? `warm-up round ${i + 1}/${WARMUP_ROUNDS}` : `round ${round + 1}/${ROUNDS}`;
+    const record = (runRow) => (warm ? warmUps : runs).push({ ...runRow, round: warm ? i + 1 : round + 1 });
     for (const t of rotate(targets, round)) {
       const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : t.server === 'storescp' ? await storescpCount() : 0;
       await quiesce();
       log(`${tag}: C-STORE ${n} files to ${t.server} (AE ${t.calledAe}, one association, TCP_NODELAY=1)`);
-      const metricsBefore = t.server === 'cruciate' ? await apiMetrics(cruciate.url) : null;
+      const metricsBefore = t.server === 'cruciate' && !warm ? await apiMetrics(cruciate.url) : null;
       const r = await storescu({ calledAe: t.calledAe, port: t.port, files: cstoreFiles });
       if (metricsBefore) {
         const metricsAfter = await apiMetrics(cruciate.url);
@@ -163,7 +148,7 @@ async function bench(procs) {
       }
       check(r.code === 0, `storescu to ${t.server} exited ${r.code ?? r.signal}: ${r.output.slice(-1500)}`);
       check(r.success === n && r.failures === 0, `C-STORE to ${t.server}: ${r.success} success, ${r.failures} failure responses of ${n} files`);
-      runs.push(row('C-STORE', t.server, n, r.seconds, round + 1));
+      record(row('C-STORE', t.server, n, r.seconds));
       if (t.server === 'cruciate') {
         // storescu exits after the association's release, which our listener answers once the index rows committed.
         const total = await settle(() => cruciateStudyCounts(cruciate, token, cstoreSet.studyUids).then(sum), n);
@@ -180,14 +165,14 @@ async function bench(procs) {
       const before = t.server === 'orthanc' ? await orthancInstanceCount(orthanc) : 0;
       await quiesce();
       log(`${tag}: STOW-RS ${n} files to ${t.server} (${Math.ceil(n / STOW_BATCH)} sequential requests of ${STOW_BATCH})`);
-      const metricsBefore = t.server === 'cruciate' ? await apiMetrics(cruciate.url) : null;
+      const metricsBefore = t.server === 'cruciate' && !warm ? await apiMetrics(cruciate.url) : null;
       const r = await stowAll({ url: t.url, headers: t.headers, files: stowSet.files.map((f) => f.bytes), batch: STOW_BATCH });
       if (metricsBefore) addCost(apiCost['STOW-RS'], metricsBefore.cost, (await apiMetrics(cruciate.url)).cost, n);
       const bad = r.requests.filter((q) => q.status !== 200 || q.referenced !== q.sent || q.failed !== 0);
       check(bad.length === 0, `STOW to ${t.server}: ${bad.length} request(s) not fully stored: ${JSON.stringify(bad.slice(0, 3))}`);
       const referenced = r.requests.reduce((a, q) => a + q.referenced, 0);
       check(referenced === n, `STOW to ${t.server}: ${referenced} instances referenced in the responses, expected ${n}`);
-      runs.push(row('STOW-RS', t.server, n, r.seconds, round + 1));
+      record(row('STOW-RS', t.server, n, r.seconds));
       if (t.server === 'cruciate') {
         const total = await settle(() => cruciateStudyCounts(cruciate, token, stowSet.studyUids).then(sum), n);
         check(total === n, `cruciate QIDO after STOW: ${total} instances in the ${STUDIES} studies, expected ${n}`);
@@ -268,7 +253,7 @@ async function bench(procs) {
     method: {
       cstore: 'storescu, all files over one association per server, TCP_NODELAY=1, wall-clock of the storescu process',
       stow: `${STOW_BATCH} files per multipart/related; type="application/dicom" request, requests sent one after the other, wall-clock of all requests`,
-      warmUp: `one ${warmFiles.length}-file set (${WARMUP_STUDIES} studies) per server and path before the timed rounds, after the same pause; reported in warmUps, not in the medians or ratios`,
+      warmUp: `${WARMUP_ROUNDS} warm-up rounds before the timed rounds, each like a timed round (fresh sets, every server, both paths, the same pauses and checks); reported in warmUps, not in the medians, ratios or costs`,
       flush:
         '2 s of pause, then sync(1), before every timed run, so that no server pays for the background work or the write-back of what the previous run left',
       rounds: `${ROUNDS} rounds, each with fresh sets, servers' order rotated each round; files/s per server and path = median of its rounds; ratios from the medians`,
@@ -378,8 +363,8 @@ async function measureFlush(dir, bytes, count) {
   return { files: count, bytes, medianMs: round(times[Math.floor(count / 2)], 2), p90Ms: round(times[Math.floor(count * 0.9)], 2) };
 }
 
-function row(p, server, files, seconds, roundNo) {
-  return { path: p, server, round: roundNo, files, seconds: round(seconds, 2), filesPerSecond: round(files / seconds, 1) };
+function row(p, server, files, seconds) {
+  return { path: p, server, files, seconds: round(seconds, 2), filesPerSecond: round(files / seconds, 1) };
 }
 
 function median(values) {
@@ -464,21 +449,22 @@ function printReport(results) {
   out.push(
     `per round: C-STORE cruciate/orthanc ${ratios.perRound.cstoreCruciateVsOrthanc.map((x) => `${x.toFixed(2)}x`).join(' ')}; STOW-RS cruciate/orthanc ${ratios.perRound.stowCruciateVsOrthanc.map((x) => `${x.toFixed(2)}x`).join(' ')}`,
   );
-  const warm = (p) => results.warmUps.filter((w) => w.path === p);
-  const warmRatio = (p) => {
-    const [ours, theirs] = ['cruciate', 'orthanc'].map((s) => warm(p).find((w) => w.server === s).filesPerSecond);
-    return `${(ours / theirs).toFixed(2)}x`;
-  };
-  out.push(
-    `warm-up (each server's first ${results.warmUps[0].files} files per path after start; not in the medians or ratios): ${['C-STORE', 'STOW-RS']
-      .map(
-        (p) =>
-          `${p} ${warm(p)
-            .map((w) => `${w.server} ${w.filesPerSecond.toFixed(1)}`)
-            .join(', ')} files/s (cruciate/orthanc ${warmRatio(p)})`,
-      )
-      .join('; ')}`,
-  );
+  if (results.warmUps.length > 0) {
+    // The warm-up rounds: the first files each server got after start, apart from the timed rounds.
+    const warmRounds = [...new Set(results.warmUps.map((w) => w.round))];
+    const rate = (p, server, r) => results.warmUps.find((w) => w.path === p && w.server === server && w.round === r)?.filesPerSecond;
+    out.push('');
+    out.push(`warm-up rounds, files/s (before the timed rounds; not in the medians, ratios or costs)`);
+    out.push(`${'path'.padEnd(8)}  ${'server'.padEnd(9)}  ${warmRounds.map((r) => `warm ${r}`.padStart(8)).join('  ')}`);
+    for (const r of medians) {
+      const rates = warmRounds.map((w) => rate(r.path, r.server, w));
+      if (rates.every((x) => x !== undefined)) out.push(`${r.path.padEnd(8)}  ${r.server.padEnd(9)}  ${rates.map((v) => v.toFixed(1).padStart(8)).join('  ')}`);
+    }
+    out.push(
+      `warm-up rounds: ${['C-STORE', 'STOW-RS'].map((p) => `${p} cruciate/orthanc ${warmRounds.map((w) => `${(rate(p, 'cruciate', w) / rate(p, 'orthanc', w)).toFixed(2)}x`).join(' ')}`).join('; ')}`,
+    );
+    out.push('');
+  }
   out.push(`C-STORE  cruciate / orthanc  = ${ratios.cstoreCruciateVsOrthanc.toFixed(2)}x  (target >= ${target.ratio}x): ${target.cstore}`);
   out.push(`C-STORE  cruciate / storescp = ${ratios.cstoreCruciateVsStorescp.toFixed(2)}x`);
   out.push(`STOW-RS  cruciate / orthanc  = ${ratios.stowCruciateVsOrthanc.toFixed(2)}x  (target >= ${target.ratio}x): ${target.stow}`);

@@ -12,6 +12,13 @@ import { freePort } from './free-port.js';
  * (factories), so files run in parallel without truncating anything.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The run's temporary files: the test processes start after this setup and inherit TMPDIR, so every folder their
+  // tests make with os.tmpdir() (blob stores, platform data, DICOM files, PostgreSQL clusters) lands in this one
+  // folder, removed when the run ends, failed tests included. Mode 1777, as /tmp: embedded PostgreSQL runs as the
+  // postgres user, which must be able to reach its data directory.
+  const runTmp = await mkdtemp(path.join(os.tmpdir(), 'cruciate-test-run-'));
+  await chmod(runTmp, 0o1777);
+  process.env['TMPDIR'] = runTmp;
   let embedded: EmbeddedDatabase | null = null;
   let embeddedDir: string | null = null;
   let adminUrl = process.env['TEST_DATABASE_ADMIN_URL'];
@@ -46,5 +53,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
     await embedded?.stop();
     if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
+    await rm(runTmp, { recursive: true, force: true });
   };
 }

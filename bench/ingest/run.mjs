@@ -255,7 +255,7 @@ async function bench(procs) {
       stow: `${STOW_BATCH} files per multipart/related; type="application/dicom" request, requests sent one after the other, wall-clock of all requests`,
       warmUp: `${WARMUP_ROUNDS} warm-up rounds before the timed rounds, each like a timed round (fresh sets, every server, both paths, the same pauses and checks); reported in warmUps, not in the medians, ratios or costs`,
       flush:
-        '2 s of pause, then sync(1), before every timed run, so that no server pays for the background work or the write-back of what the previous run left',
+        '2 s of pause, then sync(1), before every run (warm-up rounds included), so that no server pays for the background work or the write-back of what the previous run left',
       rounds: `${ROUNDS} rounds, each with fresh sets, servers' order rotated each round; files/s per server and path = median of its rounds; ratios from the medians`,
       cruciate: `node ${cruciate.nodeArgs.join(' ')} apps/api/dist/main.js (the options of npm start), embedded PostgreSQL, START_WORKER=false, LOG_LEVEL=warn${Object.entries(
         env,

@@ -20,11 +20,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await chmod(runTmp, 0o1777);
   process.env['TMPDIR'] = runTmp;
   let embedded: EmbeddedDatabase | null = null;
-  let embeddedDir: string | null = null;
   let adminUrl = process.env['TEST_DATABASE_ADMIN_URL'];
   if (!adminUrl) {
-    // A cluster of its own per run, so parallel runs never share a data directory.
-    embeddedDir = await mkdtemp(path.join(os.tmpdir(), 'cruciate-test-postgres-'));
+    // A cluster of its own per run, so parallel runs never share a data directory (inside the run's folder: removed with it).
+    const embeddedDir = await mkdtemp(path.join(os.tmpdir(), 'cruciate-test-postgres-'));
     await chmod(embeddedDir, 0o755);
     embedded = await startEmbeddedPostgres({ dataDir: embeddedDir, port: await freePort() });
     adminUrl = embedded.adminUrl;
@@ -52,7 +51,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await c.query(`DROP DATABASE IF EXISTS "${database}"`);
     });
     await embedded?.stop();
-    if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
     await rm(runTmp, { recursive: true, force: true });
   };
 }
